@@ -1,0 +1,60 @@
+package io.policywebhooks.ten99policy;
+
+import java.time.Clock;
+import java.time.Instant;
+
+import jakarta.inject.Singleton;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.policywebhooks.webhook.Delivery;
+import io.policywebhooks.webhook.Headers;
+import io.policywebhooks.webhook.InvalidSignatureException;
+import io.policywebhooks.webhook.WebhookConfig;
+import io.policywebhooks.webhook.WebhookProvider;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.Startup;
+
+/** 1099Policy: Convoy signatures, 1099Policy events. Built at startup so a bad configuration fails fast. */
+@Startup
+@Singleton
+public class Ten99PolicyProvider implements WebhookProvider {
+    /** Used when TEN99POLICY_WEBHOOK_SECRETS is unset outside production; refused in production. */
+    public static final String LOCAL_SECRET = "local-1099policy-secret";
+
+    private final ConvoySignatureVerifier verifier;
+
+    public Ten99PolicyProvider(WebhookConfig config, Clock clock) {
+        WebhookConfig.Ten99Policy own = config.ten99policy();
+        ConvoySignatureVerifier.Hash hash;
+        ConvoySignatureVerifier.Encoding encoding;
+        try {
+            hash = ConvoySignatureVerifier.Hash.parse(own.signatureHash());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("TEN99POLICY_SIGNATURE_HASH must be SHA512 or SHA256");
+        }
+        try {
+            encoding = ConvoySignatureVerifier.Encoding.parse(own.signatureEncoding());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("TEN99POLICY_SIGNATURE_ENCODING must be hex or base64");
+        }
+        this.verifier = new ConvoySignatureVerifier(
+                WebhookConfig.secrets("TEN99POLICY_WEBHOOK_SECRETS", own.secrets(), LOCAL_SECRET, LaunchMode.current()),
+                hash, encoding, config.timestampToleranceSeconds(), clock);
+    }
+
+    @Override
+    public String name() {
+        return Ten99PolicyEvents.PROVIDER;
+    }
+
+    @Override
+    public void verify(byte[] rawBody, Headers headers) throws InvalidSignatureException {
+        verifier.verify(rawBody, headers);
+    }
+
+    @Override
+    public Delivery map(byte[] rawBody, JsonNode json, Headers headers, Instant receivedAt) {
+        return Ten99PolicyEvents.map(rawBody, json, headers, receivedAt);
+    }
+}

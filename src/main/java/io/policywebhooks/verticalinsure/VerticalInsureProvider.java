@@ -1,0 +1,45 @@
+package io.policywebhooks.verticalinsure;
+
+import java.time.Instant;
+
+import jakarta.inject.Singleton;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.policywebhooks.webhook.Delivery;
+import io.policywebhooks.webhook.Headers;
+import io.policywebhooks.webhook.InvalidSignatureException;
+import io.policywebhooks.webhook.WebhookConfig;
+import io.policywebhooks.webhook.WebhookProvider;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.Startup;
+
+/** Vertical Insure: HMAC-SHA256 of the body, events keyed by body hash. Built at startup to fail fast. */
+@Startup
+@Singleton
+public class VerticalInsureProvider implements WebhookProvider {
+    /** Used when VERTICAL_INSURE_SIGNATURE_KEYS is unset outside production; refused in production. */
+    public static final String LOCAL_KEY = "local-vertical-insure-key";
+
+    private final VerticalInsureSignatureVerifier verifier;
+
+    public VerticalInsureProvider(WebhookConfig config) {
+        this.verifier = new VerticalInsureSignatureVerifier(WebhookConfig.secrets("VERTICAL_INSURE_SIGNATURE_KEYS",
+                config.verticalInsure().signatureKeys(), LOCAL_KEY, LaunchMode.current()));
+    }
+
+    @Override
+    public String name() {
+        return VerticalInsureEvents.PROVIDER;
+    }
+
+    @Override
+    public void verify(byte[] rawBody, Headers headers) throws InvalidSignatureException {
+        verifier.verify(rawBody, headers);
+    }
+
+    @Override
+    public Delivery map(byte[] rawBody, JsonNode json, Headers headers, Instant receivedAt) {
+        return VerticalInsureEvents.map(rawBody, json, receivedAt);
+    }
+}

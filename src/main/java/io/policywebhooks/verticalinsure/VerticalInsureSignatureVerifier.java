@@ -1,0 +1,53 @@
+package io.policywebhooks.verticalinsure;
+
+import java.util.List;
+
+import io.policywebhooks.webhook.Headers;
+import io.policywebhooks.webhook.Hmac;
+import io.policywebhooks.webhook.InvalidSignatureException;
+
+/**
+ * Verifies Vertical Insure webhooks: {@code VerticalInsure-Signature} is the hex HMAC-SHA256 of the raw body
+ * under the webhook's signature key. Their Java sample emits lower-case hex and their Python sample upper-case,
+ * so both are accepted (the hex is decoded and the bytes compared). There is no timestamp and so no replay
+ * window; redelivery is handled by deduplication on the body hash.
+ */
+public final class VerticalInsureSignatureVerifier {
+    public static final String SIGNATURE_HEADER = "VerticalInsure-Signature";
+    private static final String ALGORITHM = "HmacSHA256";
+    private static final int SIGNATURE_HEX_CHARS = 64;
+
+    private final Hmac hmac;
+
+    public VerticalInsureSignatureVerifier(List<String> keys) {
+        this.hmac = new Hmac(ALGORITHM, keys);
+    }
+
+    public void verify(byte[] rawBody, Headers headers) throws InvalidSignatureException {
+        String header = headers.get(SIGNATURE_HEADER);
+        if (header == null || header.isBlank()) {
+            throw new InvalidSignatureException("missing signature");
+        }
+        String hex = header.trim();
+        byte[] provided;
+        try {
+            provided = hex.length() == SIGNATURE_HEX_CHARS ? Hmac.HEX.parseHex(hex) : null;
+        } catch (IllegalArgumentException e) {
+            provided = null;
+        }
+        if (provided == null) {
+            throw new InvalidSignatureException("malformed signature");
+        }
+        for (int key = 0; key < hmac.keyCount(); key++) {
+            if (Hmac.equal(hmac.compute(key, rawBody), provided)) {
+                return;
+            }
+        }
+        throw new InvalidSignatureException("signature mismatch");
+    }
+
+    /** The header value Vertical Insure would send (lower-case hex, as their Java sample). */
+    public static String sign(String key, byte[] rawBody) {
+        return Hmac.HEX.formatHex(Hmac.sign(ALGORITHM, key, rawBody));
+    }
+}

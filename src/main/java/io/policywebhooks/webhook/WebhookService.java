@@ -1,0 +1,114 @@
+package io.policywebhooks.webhook;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.policywebhooks.store.WebhookStore;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * The one flow every provider goes through: size check → verify → parse → map → store the event (deduplicated) →
+ * guarded state update → outcome. One JSON log line per request.
+ */
+@Singleton
+public class WebhookService {
+    /** Request log lines are pure JSON (see application.properties) so CloudWatch can filter on their fields. */
+    private static final Logger REQUESTS = Logger.getLogger("io.policywebhooks.requests");
+    private static final Logger LOG = Logger.getLogger(WebhookService.class);
+
+    /** Exact numbers (no double rounding) so the stored map holds what the provider sent. */
+    static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private final WebhookStore store;
+    private final Clock clock;
+    private final int maxBodyBytes;
+
+    public WebhookService(WebhookStore store, Clock clock, WebhookConfig config) {
+        this.store = store;
+        this.clock = clock;
+        this.maxBodyBytes = config.maxBodyBytes();
+    }
+
+    /** Handles one delivery; never throws. */
+    public Outcome receive(WebhookProvider provider, byte[] rawBody, Headers headers) {
+        long startNanos = System.nanoTime();
+        String type = null;
+        Outcome outcome;
+        try {
+            if (rawBody.length > maxBodyBytes) {
+                outcome = Outcome.tooLarge();
+            } else {
+                provider.verify(rawBody, headers);
+                Delivery delivery = map(provider, rawBody, headers);
+                type = delivery.event().type();
+                outcome = store(delivery);
+            }
+        } catch (InvalidSignatureException e) {
+            outcome = Outcome.rejected(e.getMessage());
+        }
+        log(provider.name(), type, outcome, startNanos);
+        return outcome;
+    }
+
+    private Delivery map(WebhookProvider provider, byte[] rawBody, Headers headers) {
+        Instant receivedAt = clock.instant();
+        JsonNode json = parse(rawBody);
+        try {
+            return provider.map(rawBody, json, headers, receivedAt);
+        } catch (RuntimeException e) {
+            // An authentic event is never dropped: keep it raw under its body hash.
+            LOG.warnf("could not map a %s event (%s); storing it raw", provider.name(), e.getClass().getName());
+            return Delivery.raw(provider.name(), rawBody, json, receivedAt);
+        }
+    }
+
+    private Outcome store(Delivery delivery) {
+        try {
+            boolean stored = store.putEvent(delivery.event());
+            if (delivery.state() != null) {
+                // Also on a duplicate: the earlier attempt may have died between the two writes.
+                store.applyState(delivery.state(), clock.instant());
+            }
+            return Outcome.stored(delivery.event().eventId(), !stored);
+        } catch (SdkException e) {
+            LOG.errorf("DynamoDB write failed: %s", e.getClass().getName());
+            return Outcome.storageFailed();
+        }
+    }
+
+    static JsonNode parse(byte[] rawBody) {
+        try {
+            return rawBody.length == 0 ? null : JSON.readTree(rawBody);
+        } catch (IOException | RuntimeException notJson) {
+            return null;
+        }
+    }
+
+    private static void log(String provider, String type, Outcome outcome, long startNanos) {
+        ObjectNode line = JSON.createObjectNode()
+                .put("provider", provider)
+                .put("type", type)
+                .put("event_id", outcome.eventId())
+                .put("outcome", outcome.kind().name().toLowerCase())
+                .put("status", outcome.status())
+                .put("duration_ms", (System.nanoTime() - startNanos) / 1_000_000.0);
+        if (outcome.error() != null) {
+            line.put("reason", outcome.error());
+        }
+        REQUESTS.info(line.toString());
+    }
+}

@@ -1,0 +1,58 @@
+package io.policywebhooks;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.Map;
+
+import io.policywebhooks.store.LocalDynamoDb;
+import io.policywebhooks.store.Tables;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** A real DynamoDB API for the tests: dynalite on a free loopback port, tables created from {@link Tables}. */
+public class DynaliteResource implements QuarkusTestResourceLifecycleManager {
+    public static final Tables.Names TABLES = new Tables.Names("policy-webhooks-events",
+            "policy-webhooks-policies", "policy-webhooks-assignments");
+
+    private Process process;
+
+    @Override
+    public Map<String, String> start() {
+        int port = freePort();
+        process = LocalDynamoDb.startIfAbsent(port);
+        URI endpoint = URI.create("http://" + LocalDynamoDb.HOST + ":" + port);
+        try (DynamoDbClient client = client(endpoint)) {
+            LocalDynamoDb.createTables(client, TABLES);
+        }
+        return Map.of("quarkus.dynamodb.endpoint-override", endpoint.toString());
+    }
+
+    @Override
+    public void stop() {
+        if (process != null) {
+            process.destroy();
+        }
+    }
+
+    public static DynamoDbClient client(URI endpoint) {
+        return DynamoDbClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
