@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.policywebhooks.store.LocalDynamoDb;
 import io.policywebhooks.store.Tables;
+import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -14,7 +15,11 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** A real DynamoDB API for the tests: dynalite on a free loopback port, tables created from {@link Tables}. */
+/**
+ * A real DynamoDB API for the tests: dynalite on a free loopback port, tables created from {@link Tables}.
+ * Declared here once for every {@code @QuarkusTest} (all share one Quarkus boot and one dynalite).
+ */
+@QuarkusTestResource(value = DynaliteResource.class, restrictToAnnotatedClass = false)
 public class DynaliteResource implements QuarkusTestResourceLifecycleManager {
     public static final Tables.Names TABLES = new Tables.Names("policy-webhooks-events",
             "policy-webhooks-policies", "policy-webhooks-assignments");

@@ -1,0 +1,98 @@
+package io.policywebhooks;
+
+import static io.restassured.RestAssured.given;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import io.policywebhooks.store.Tables;
+import io.policywebhooks.ten99policy.ConvoySignatureVerifier;
+import io.policywebhooks.ten99policy.Ten99PolicyProvider;
+import io.policywebhooks.verticalinsure.VerticalInsureProvider;
+import io.policywebhooks.verticalinsure.VerticalInsureSignatureVerifier;
+import io.restassured.response.ValidatableResponse;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** Test helpers: sign with the project's own signers, post through the Lambda HTTP path, read items back. */
+public final class Webhooks {
+    private Webhooks() {
+    }
+
+    public static byte[] sample(String path) {
+        try (InputStream in = Webhooks.class.getResourceAsStream("/samples/" + path)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no sample " + path);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static long now() {
+        return System.currentTimeMillis() / 1000;
+    }
+
+    /** The Convoy advanced header for the local default secret (SHA-512, hex), signed now. */
+    public static String convoy(byte[] body) {
+        return ConvoySignatureVerifier.signAdvanced(List.of(Ten99PolicyProvider.LOCAL_SECRET), now(), body,
+                ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX);
+    }
+
+    public static ValidatableResponse post1099(byte[] body, Map<String, String> headers) {
+        return given().contentType("application/json").headers(headers).body(body)
+                .post("/webhooks/1099policy").then();
+    }
+
+    public static ValidatableResponse post1099(byte[] body) {
+        return post1099(body, Map.of("X-Convoy-Signature", convoy(body)));
+    }
+
+    public static ValidatableResponse postVerticalInsure(byte[] body, String signature) {
+        return given().contentType("application/json").header("VerticalInsure-Signature", signature).body(body)
+                .post("/webhooks/vertical-insure").then();
+    }
+
+    public static ValidatableResponse postVerticalInsure(byte[] body) {
+        return postVerticalInsure(body, VerticalInsureSignatureVerifier.sign(VerticalInsureProvider.LOCAL_KEY, body));
+    }
+
+    public static Map<String, AttributeValue> event(DynamoDbClient dynamo, String eventId) {
+        return get(dynamo, DynaliteResource.TABLES.events(), Tables.EVENT_ID, eventId);
+    }
+
+    public static Map<String, AttributeValue> policy(DynamoDbClient dynamo, String policyId) {
+        return get(dynamo, DynaliteResource.TABLES.policies(), Tables.POLICY_ID, policyId);
+    }
+
+    public static Map<String, AttributeValue> assignment(DynamoDbClient dynamo, String assignmentId) {
+        return get(dynamo, DynaliteResource.TABLES.assignments(), Tables.ASSIGNMENT_ID, assignmentId);
+    }
+
+    /** The item, or an empty map when there is none. */
+    public static Map<String, AttributeValue> get(DynamoDbClient dynamo, String table, String key, String value) {
+        return dynamo.getItem(b -> b.tableName(table).key(Map.of(key, AttributeValue.fromS(value))).consistentRead(true))
+                .item();
+    }
+
+    public static int count(DynamoDbClient dynamo, String table, String attribute, String value) {
+        return dynamo.scanPaginator(b -> b.tableName(table).filterExpression("#a = :v")
+                .expressionAttributeNames(Map.of("#a", attribute))
+                .expressionAttributeValues(Map.of(":v", AttributeValue.fromS(value))))
+                .stream().mapToInt(page -> page.count()).sum();
+    }
+
+    public static String s(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : value.s();
+    }
+}
