@@ -25,20 +25,30 @@ public class DynaliteResource implements QuarkusTestResourceLifecycleManager {
             "policy-webhooks-policies", "policy-webhooks-assignments");
 
     private Process process;
+    private FaultProxy proxy;
 
+    /** The receiver talks to dynalite through a {@link FaultProxy}, so tests can make storage fail. */
     @Override
     public Map<String, String> start() {
         int port = freePort();
         process = LocalDynamoDb.startIfAbsent(port);
-        URI endpoint = URI.create("http://" + LocalDynamoDb.HOST + ":" + port);
-        try (DynamoDbClient client = client(endpoint)) {
+        try (DynamoDbClient client = client(URI.create("http://" + LocalDynamoDb.HOST + ":" + port))) {
             LocalDynamoDb.createTables(client, TABLES);
         }
-        return Map.of("quarkus.dynamodb.endpoint-override", endpoint.toString());
+        try {
+            proxy = new FaultProxy(port);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        FaultProxy.set(FaultProxy.Mode.UP);
+        return Map.of("quarkus.dynamodb.endpoint-override", "http://" + LocalDynamoDb.HOST + ":" + proxy.port());
     }
 
     @Override
     public void stop() {
+        if (proxy != null) {
+            proxy.close();
+        }
         if (process != null) {
             process.destroy();
         }

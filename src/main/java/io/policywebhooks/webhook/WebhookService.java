@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
@@ -37,10 +38,15 @@ public class WebhookService {
     private final Clock clock;
     private final int maxBodyBytes;
 
+    @Inject
     public WebhookService(WebhookStore store, Clock clock, WebhookConfig config) {
+        this(store, clock, config.maxBodyBytes());
+    }
+
+    public WebhookService(WebhookStore store, Clock clock, int maxBodyBytes) {
         this.store = store;
         this.clock = clock;
-        this.maxBodyBytes = config.maxBodyBytes();
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     /** Handles one delivery; never throws. */
@@ -51,6 +57,8 @@ public class WebhookService {
         try {
             if (rawBody.length > maxBodyBytes) {
                 outcome = Outcome.tooLarge();
+            } else if (rawBody.length == 0) {
+                outcome = Outcome.empty(); // no provider sends an empty event; nothing to store
             } else {
                 provider.verify(rawBody, headers);
                 Delivery delivery = map(provider, rawBody, headers);
@@ -85,8 +93,7 @@ public class WebhookService {
             }
             return Outcome.stored(delivery.event().eventId(), !stored);
         } catch (SdkException e) {
-            LOG.errorf("DynamoDB write failed: %s", e.getClass().getName());
-            return Outcome.storageFailed();
+            return Outcome.storageFailed(delivery.event().eventId(), e);
         }
     }
 
@@ -109,6 +116,9 @@ public class WebhookService {
         if (outcome.error() != null) {
             line.put("reason", outcome.error());
         }
-        REQUESTS.info(line.toString());
+        if (outcome.cause() != null) {
+            line.put("cause", outcome.cause());
+        }
+        REQUESTS.log(outcome.status() >= 500 ? Logger.Level.ERROR : Logger.Level.INFO, line.toString());
     }
 }

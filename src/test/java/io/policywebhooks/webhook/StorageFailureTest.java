@@ -1,0 +1,129 @@
+package io.policywebhooks.webhook;
+
+import static io.policywebhooks.Webhooks.*;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.policywebhooks.DynaliteResource;
+import io.policywebhooks.FaultProxy;
+import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.WebhookStore;
+import io.policywebhooks.ten99policy.Ten99PolicyProvider;
+import io.quarkus.test.junit.QuarkusTest;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * DynamoDB failing: unreachable, slow, throttling, a table missing. The answer is a 503 (the provider retries)
+ * within a bounded time, and after recovery every redelivered event is stored exactly once with the newest state.
+ */
+@QuarkusTest
+class StorageFailureTest {
+    /** The Lambda timeout in template.yaml; the budget in Producers keeps two writes under it. */
+    static final long LAMBDA_TIMEOUT_MILLIS = 5_000;
+
+    @Inject
+    DynamoDbClient dynamo;
+    @Inject
+    Ten99PolicyProvider ten99policy;
+
+    @AfterEach
+    void restore() {
+        FaultProxy.set(FaultProxy.Mode.UP);
+    }
+
+    static byte[] policyEvent(String policyId, String type, long created) {
+        return utf8("{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"" + type + "\",\"created\":" + created
+                + ",\"data\":{\"id\":\"" + policyId + "\"}}");
+    }
+
+    long timed503(byte[] body) {
+        long start = System.nanoTime();
+        post1099(body).statusCode(503).body("error", equalTo("storage unavailable, retry later"));
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    @Test
+    void unreachableSlowOrThrottlingDynamoDbGets503WellUnderTheProviderTimeout() {
+        for (FaultProxy.Mode fault : new FaultProxy.Mode[] {FaultProxy.Mode.DOWN, FaultProxy.Mode.SLOW,
+                FaultProxy.Mode.THROTTLE}) {
+            FaultProxy.set(fault);
+            long millis = timed503(policyEvent("pl_" + UUID.randomUUID(), "policy.active", 1700000000));
+            assertTrue(millis < LAMBDA_TIMEOUT_MILLIS, fault + " took " + millis + " ms");
+        }
+    }
+
+    @Test
+    void missingTableGets503() {
+        // The same flow and a real DynamoDB API, with table names that do not exist.
+        WebhookStore missing = new WebhookStore(dynamo, new Tables.Names("no-such-events", "no-such-policies",
+                "no-such-assignments"));
+        WebhookService service = new WebhookService(missing, Clock.systemUTC(), 131072);
+        byte[] body = policyEvent("pl_" + UUID.randomUUID(), "policy.active", 1700000000);
+        Outcome outcome = service.receive(ten99policy, body, Headers.of(Map.of("X-Convoy-Signature", convoy(body))));
+        assertEquals(503, outcome.status());
+        assertEquals(Outcome.Kind.STORAGE_FAILED, outcome.kind());
+    }
+
+    @Test
+    void nothingIsLostAcrossAnOutage() {
+        Random random = new Random(42);
+        // 6 policies, 5 events each with rising created times; the newest decides the final state.
+        List<byte[]> deliveries = new ArrayList<>();
+        Map<String, String> newestStatus = new LinkedHashMap<>();
+        for (int p = 0; p < 6; p++) {
+            String policyId = "pl_" + UUID.randomUUID();
+            for (int e = 0; e < 5; e++) {
+                String type = random.nextBoolean() ? "policy.active" : "policy.cancelled";
+                deliveries.add(policyEvent(policyId, type, 1700000000L + e));
+                newestStatus.put(policyId, type.equals("policy.active") ? "ACTIVE" : "CANCELLED");
+            }
+        }
+        Collections.shuffle(deliveries, random);
+
+        List<byte[]> failed = new ArrayList<>();
+        for (int i = 0; i < deliveries.size(); i++) {
+            // DynamoDB goes away for the middle third of the stream.
+            FaultProxy.set(i >= 10 && i < 20 ? FaultProxy.Mode.DOWN : FaultProxy.Mode.UP);
+            int status = post1099(deliveries.get(i)).extract().statusCode();
+            if (status != 200) {
+                assertEquals(503, status);
+                failed.add(deliveries.get(i));
+            }
+        }
+        assertEquals(10, failed.size(), "every delivery during the outage got a 5xx");
+
+        FaultProxy.set(FaultProxy.Mode.UP);
+        Collections.shuffle(failed, random);
+        for (byte[] body : failed) { // the provider's retries, in their own order
+            post1099(body).statusCode(200);
+        }
+        for (byte[] body : deliveries) { // and a stray redelivery of everything: all duplicates now
+            post1099(body).statusCode(200).body("duplicate", equalTo(true));
+        }
+
+        for (byte[] body : deliveries) {
+            String eventId = post1099(body).extract().path("event_id");
+            assertEquals(1, count(dynamo, DynaliteResource.TABLES.events(), Tables.EVENT_ID, eventId));
+        }
+        newestStatus.forEach((policyId, status) -> {
+            assertEquals(status, s(policy(dynamo, policyId), "status"), policyId);
+            assertTrue(s(policy(dynamo, policyId), "last_event_order").startsWith("001700000004000#"),
+                    "the newest event (created 1700000004) is reflected for " + policyId);
+        });
+    }
+}
