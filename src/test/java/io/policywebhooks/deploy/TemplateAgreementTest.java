@@ -1,0 +1,501 @@
+package io.policywebhooks.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import jakarta.ws.rs.HttpMethod;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+
+import io.policywebhooks.store.Tables;
+import io.policywebhooks.webhook.Outcome;
+import io.policywebhooks.webhook.WebhookResource;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+
+/**
+ * Proves {@code template.yaml} (what AWS gets) and the code (what runs, and what local tables are created from)
+ * agree: tables, routes, environment variables, IAM actions, data protection and secret handling. A plain JUnit
+ * test: it reads the template as YAML (long-form intrinsics only), the sources and the classes.
+ */
+class TemplateAgreementTest {
+    private static final Path ROOT = Path.of("").toAbsolutePath();
+    private static final Path TEMPLATE = ROOT.resolve("template.yaml");
+    private static final Path PROPERTIES = ROOT.resolve("src/main/resources/application.properties");
+    private static final Path MAIN_JAVA = ROOT.resolve("src/main/java");
+    private static final Path STORE_SOURCE = MAIN_JAVA.resolve("io/policywebhooks/store/WebhookStore.java");
+    private static final Path SAMCONFIG = ROOT.resolve("samconfig.toml");
+
+    /** The environment variables the code reads that hold signing secrets. */
+    private static final Set<String> SECRET_VARIABLES = Set.of("TEN99POLICY_WEBHOOK_SECRETS",
+            "VERTICAL_INSURE_SIGNATURE_KEYS");
+    /** Set for the Lambda runtime, not read by application.properties. */
+    private static final String RUNTIME_ONLY_VARIABLE = "DISABLE_SIGNAL_HANDLERS";
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static JsonNode template;
+
+    @BeforeAll
+    static void readTemplate() throws IOException {
+        assertTrue(Files.isRegularFile(TEMPLATE), "template.yaml not found at " + TEMPLATE);
+        assertNoYamlTags();
+        template = YAML.readTree(TEMPLATE.toFile());
+    }
+
+    /**
+     * A plain YAML parser silently drops CloudFormation short tags ({@code !Ref X} reads as {@code "X"}), which would
+     * let this test compare the wrong things: the template must use the long form ({@code Ref:}, {@code Fn::Sub:}).
+     */
+    private static void assertNoYamlTags() throws IOException {
+        try (YAMLParser parser = (YAMLParser) YAML.getFactory().createParser(TEMPLATE.toFile())) {
+            JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                String tag = parser.getTypeId();
+                if (tag != null) {
+                    fail("template.yaml uses the YAML tag !" + tag + " at line " + parser.currentLocation().getLineNr()
+                            + " (" + token + "): write intrinsic functions in long form (Ref:, Fn::GetAtt:, Fn::Sub:, "
+                            + "Fn::If:) so the template can be checked");
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ (a) tables
+
+    @Test
+    void tablesHaveTheKeysAttributesAndIndexesOfTheCode() {
+        Map<String, CreateTableRequest> codeByHashKey = new TreeMap<>();
+        for (CreateTableRequest table : codeTables()) {
+            codeByHashKey.put(hashKey(table.keySchema()), table);
+        }
+        Map<String, JsonNode> templateTables = resourcesOfType("AWS::DynamoDB::Table");
+        Map<String, String> templateByHashKey = new TreeMap<>();
+        templateTables.forEach((logicalId, resource) -> {
+            String hash = hashKey(properties(resource).path("KeySchema"));
+            assertNull(templateByHashKey.put(hash, logicalId), "two template tables are keyed by " + hash);
+        });
+        assertEquals(codeByHashKey.keySet(), templateByHashKey.keySet(),
+                "template tables (by hash key) differ from Tables.all");
+
+        templateByHashKey.forEach((hash, logicalId) -> {
+            CreateTableRequest code = codeByHashKey.get(hash);
+            JsonNode props = properties(templateTables.get(logicalId));
+            String where = logicalId + " (Tables: " + code.tableName() + ")";
+
+            assertEquals(code.billingMode().toString(), props.path("BillingMode").asText(), where + " BillingMode");
+            assertEquals(keySchema(code.keySchema()), keySchema(props.path("KeySchema")), where + " KeySchema");
+
+            Map<String, String> codeAttributes = new TreeMap<>();
+            code.attributeDefinitions().forEach(a -> codeAttributes.put(a.attributeName(), a.attributeTypeAsString()));
+            Map<String, String> templateAttributes = new TreeMap<>();
+            for (JsonNode a : props.path("AttributeDefinitions")) {
+                assertNull(templateAttributes.put(a.path("AttributeName").asText(), a.path("AttributeType").asText()),
+                        where + " defines " + a.path("AttributeName").asText() + " twice");
+            }
+            assertEquals(codeAttributes, templateAttributes, where + " AttributeDefinitions (names and types)");
+
+            Map<String, String> codeIndexes = new TreeMap<>();
+            for (GlobalSecondaryIndex index : code.globalSecondaryIndexes()) {
+                codeIndexes.put(index.indexName(), keySchema(index.keySchema()) + " projection "
+                        + index.projection().projectionTypeAsString() + nonKey(index.projection().nonKeyAttributes()));
+            }
+            Map<String, String> templateIndexes = new TreeMap<>();
+            for (JsonNode index : props.path("GlobalSecondaryIndexes")) {
+                List<String> nonKey = new ArrayList<>();
+                index.path("Projection").path("NonKeyAttributes").forEach(n -> nonKey.add(n.asText()));
+                assertNull(templateIndexes.put(index.path("IndexName").asText(),
+                        keySchema(index.path("KeySchema")) + " projection "
+                                + index.path("Projection").path("ProjectionType").asText() + nonKey(nonKey)),
+                        where + " declares index " + index.path("IndexName").asText() + " twice");
+            }
+            assertEquals(codeIndexes, templateIndexes, where + " GlobalSecondaryIndexes");
+            assertTrue(props.path("LocalSecondaryIndexes").isMissingNode(), where + ": the code declares no LSI");
+        });
+    }
+
+    @Test
+    void eachTableVariableNamesTheTableTheCodeUsesForIt() {
+        JsonNode variables = functionVariables();
+        // Name each code table after the template resource its variable references; Tables.all must then describe
+        // that very resource (so EVENTS_TABLE cannot point at the policies table, say).
+        Tables.Names names = new Tables.Names(refOf(variables, "EVENTS_TABLE"), refOf(variables, "POLICIES_TABLE"),
+                refOf(variables, "ASSIGNMENTS_TABLE"));
+        Map<String, JsonNode> templateTables = resourcesOfType("AWS::DynamoDB::Table");
+        for (CreateTableRequest code : Tables.all(names)) {
+            JsonNode resource = templateTables.get(code.tableName());
+            assertNotNull(resource, "a table variable references " + code.tableName() + ", not a table of this stack");
+            assertEquals(keySchema(code.keySchema()), keySchema(properties(resource).path("KeySchema")),
+                    "the variable naming " + code.tableName() + " gives the code a table with other keys");
+        }
+        assertEquals(templateTables.keySet(), Set.of(names.events(), names.policies(), names.assignments()),
+                "every table of the stack is given to the function, each once");
+    }
+
+    // ------------------------------------------------------------------------------------------------ (b) routes
+
+    @Test
+    void apiRoutesAreExactlyTheResourceRoutes() throws IOException {
+        Set<String> codeRoutes = new TreeSet<>();
+        String base = pathOf(WebhookResource.class.getAnnotation(jakarta.ws.rs.Path.class));
+        for (Method method : WebhookResource.class.getDeclaredMethods()) {
+            String verb = httpMethod(method);
+            if (verb != null) {
+                codeRoutes.add(verb + " " + join(base, pathOf(method.getAnnotation(jakarta.ws.rs.Path.class))));
+            }
+        }
+        assertFalse(codeRoutes.isEmpty(), "WebhookResource declares no routes?");
+
+        Map<String, JsonNode> apis = resourcesOfType("AWS::Serverless::HttpApi");
+        assertEquals(1, apis.size(), "exactly one explicit AWS::Serverless::HttpApi");
+        String apiId = apis.keySet().iterator().next();
+        JsonNode api = properties(apis.get(apiId));
+        assertTrue(api.path("DefinitionBody").isMissingNode() && api.path("DefinitionUri").isMissingNode(),
+                "the HttpApi's routes come only from the function's events (no OpenAPI definition)");
+        for (String other : List.of("AWS::Serverless::Api", "AWS::ApiGatewayV2::Api", "AWS::ApiGatewayV2::Route",
+                "AWS::ApiGateway::RestApi", "AWS::Lambda::Url")) {
+            assertTrue(resourcesOfType(other).isEmpty(), "no other entry point: found " + other);
+        }
+
+        Set<String> templateRoutes = new TreeSet<>();
+        resourcesOfType("AWS::Serverless::Function").forEach((functionId, function) -> {
+            assertTrue(properties(function).path("FunctionUrlConfig").isMissingNode(), "no function URL");
+            Iterator<Map.Entry<String, JsonNode>> events = properties(function).path("Events").fields();
+            while (events.hasNext()) {
+                Map.Entry<String, JsonNode> event = events.next();
+                String where = functionId + " event " + event.getKey();
+                assertEquals("HttpApi", event.getValue().path("Type").asText(), where + ": only HttpApi events");
+                JsonNode props = event.getValue().path("Properties");
+                assertEquals(apiId, props.path("ApiId").path("Ref").asText(), where + " is on the explicit HttpApi");
+                assertEquals("2.0", props.path("PayloadFormatVersion").asText(), where + " payload format");
+                String path = props.path("Path").asText();
+                assertFalse(path.isEmpty() || path.contains("{") || path.equals("$default"), where + ": no catch-all");
+                assertTrue(templateRoutes.add(props.path("Method").asText().toUpperCase(Locale.ROOT) + " " + path),
+                        where + " repeats a route");
+            }
+        });
+        assertEquals(codeRoutes, templateRoutes, "HttpApi routes vs. WebhookResource's JAX-RS routes");
+
+        // Every webhook URL in the outputs is a route, and every route has its URL.
+        Set<String> outputPaths = new TreeSet<>();
+        Pattern url = Pattern.compile("^https://\\$\\{" + Pattern.quote(apiId)
+                + "}\\.execute-api\\.\\$\\{AWS::Region}\\.\\$\\{AWS::URLSuffix}(/\\S*)$");
+        template.path("Outputs").forEach(output -> {
+            Matcher m = url.matcher(output.path("Value").path("Fn::Sub").asText());
+            if (m.matches()) {
+                outputPaths.add("POST " + m.group(1));
+            }
+        });
+        assertEquals(codeRoutes, outputPaths, "Outputs: one full webhook URL per route");
+
+        // No other JAX-RS resource exists that the template would not route.
+        try (Stream<Path> sources = Files.walk(MAIN_JAVA)) {
+            List<String> resources = sources.filter(p -> p.toString().endsWith(".java"))
+                    .filter(p -> read(p).contains("@Path("))
+                    .map(p -> MAIN_JAVA.relativize(p).toString().replace('\\', '/'))
+                    .toList();
+            assertEquals(List.of("io/policywebhooks/webhook/WebhookResource.java"), resources,
+                    "JAX-RS resources in src/main/java");
+        }
+    }
+
+    private static String httpMethod(Method method) {
+        for (Annotation annotation : method.getAnnotations()) {
+            HttpMethod verb = annotation.annotationType().getAnnotation(HttpMethod.class);
+            if (verb != null) {
+                return verb.value();
+            }
+        }
+        return null;
+    }
+
+    private static String pathOf(jakarta.ws.rs.Path path) {
+        return path == null ? "" : path.value();
+    }
+
+    private static String join(String base, String path) {
+        String joined = ("/" + base + "/" + path).replaceAll("/+", "/");
+        return joined.length() > 1 && joined.endsWith("/") ? joined.substring(0, joined.length() - 1) : joined;
+    }
+
+    // ------------------------------------------------------------------------------------------------ (c) environment
+
+    @Test
+    void functionEnvironmentHasExactlyTheVariablesTheConfigurationReads() {
+        Map<String, String> read = variablesReadByConfiguration();
+        assertFalse(read.isEmpty(), "no ${VAR} found in application.properties?");
+        JsonNode variables = functionVariables();
+        Set<String> declared = new TreeSet<>();
+        variables.fieldNames().forEachRemaining(declared::add);
+
+        Set<String> expected = new TreeSet<>(read.keySet());
+        expected.add(RUNTIME_ONLY_VARIABLE);
+        assertEquals(expected, declared,
+                "Function Environment.Variables vs. ${VAR}s of application.properties (+ " + RUNTIME_ONLY_VARIABLE + ")");
+        assertEquals("true", variables.path(RUNTIME_ONLY_VARIABLE).asText());
+
+        // Where a variable comes from a parameter with a default, the default is the code's own default.
+        JsonNode parameters = template.path("Parameters");
+        read.forEach((variable, codeDefault) -> {
+            String parameter = variables.path(variable).path("Ref").asText();
+            JsonNode def = parameters.path(parameter).path("Default");
+            if (!def.isMissingNode() && codeDefault != null && !codeDefault.isEmpty()) {
+                assertEquals(codeDefault, def.asText(), "default of parameter " + parameter + " (" + variable + ")");
+            }
+        });
+    }
+
+    /** {@code ${VAR}} / {@code ${VAR:default}} of the non-quarkus settings, with their defaults (null if none). */
+    private static Map<String, String> variablesReadByConfiguration() {
+        Map<String, String> variables = new TreeMap<>();
+        Pattern reference = Pattern.compile("\\$\\{([A-Za-z0-9_.]+)(?::([^}$]*))?");
+        for (String line : read(PROPERTIES).split("\\R")) {
+            String trimmed = line.strip();
+            if (trimmed.isEmpty() || trimmed.startsWith("#") || trimmed.startsWith("!") || !trimmed.contains("=")) {
+                continue;
+            }
+            String key = trimmed.substring(0, trimmed.indexOf('=')).strip().replaceFirst("^%[^.]+\\.", "");
+            if (key.startsWith("quarkus.")) {
+                continue;
+            }
+            Matcher m = reference.matcher(trimmed.substring(trimmed.indexOf('=') + 1));
+            while (m.find()) {
+                variables.put(m.group(1), m.group(2));
+            }
+        }
+        return variables;
+    }
+
+    // ------------------------------------------------------------------------------------------------ (d) IAM
+
+    @Test
+    void iamAllowsExactlyTheDynamoDbCallsOfTheCodeOnThisStacksTables() {
+        Set<String> calls = new TreeSet<>();
+        Matcher m = Pattern.compile("\\bdynamo\\s*\\.\\s*([a-z][A-Za-z]*)\\s*\\(").matcher(read(STORE_SOURCE));
+        while (m.find()) {
+            calls.add("dynamodb:" + Character.toUpperCase(m.group(1).charAt(0)) + m.group(1).substring(1));
+        }
+        assertFalse(calls.isEmpty(), "no dynamo.<call>( found in WebhookStore.java?");
+
+        Set<String> tables = resourcesOfType("AWS::DynamoDB::Table").keySet();
+        Set<String> actions = new TreeSet<>();
+        Map<String, Set<String>> tablesByAction = new TreeMap<>();
+        resourcesOfType("AWS::Serverless::Function").forEach((functionId, function) -> {
+            JsonNode props = properties(function);
+            assertTrue(props.path("Role").isMissingNode(), functionId + ": the role is generated from Policies");
+            JsonNode policies = props.path("Policies");
+            assertTrue(policies.isArray() && policies.size() > 0, functionId + ": Policies is a list of statements");
+            for (JsonNode policy : policies) {
+                assertTrue(policy.isObject() && policy.has("Statement") && policy.size() == 1,
+                        functionId + ": only inline statements, no managed or SAM policy templates: " + policy);
+                for (JsonNode statement : asList(policy.path("Statement"))) {
+                    assertEquals("Allow", statement.path("Effect").asText(), functionId + " statement effect");
+                    assertTrue(statement.path("NotAction").isMissingNode() && statement.path("NotResource").isMissingNode(),
+                            "no NotAction/NotResource");
+                    Set<String> statementTables = new TreeSet<>();
+                    for (JsonNode resource : asList(statement.path("Resource"))) {
+                        assertFalse(resource.toString().contains("*"), "no wildcard in Resource: " + resource);
+                        JsonNode getAtt = resource.path("Fn::GetAtt");
+                        assertTrue(getAtt.isArray() && getAtt.size() == 2 && "Arn".equals(getAtt.get(1).asText())
+                                && tables.contains(getAtt.get(0).asText()),
+                                "every Resource is the Arn of a table of this stack: " + resource);
+                        statementTables.add(getAtt.get(0).asText());
+                    }
+                    for (JsonNode action : asList(statement.path("Action"))) {
+                        assertFalse(action.asText().contains("*"), "no wildcard in Action: " + action);
+                        actions.add(action.asText());
+                        tablesByAction.computeIfAbsent(action.asText(), a -> new TreeSet<>()).addAll(statementTables);
+                    }
+                }
+            }
+        });
+        assertEquals(calls, actions, "IAM actions vs. dynamo.<call>( in WebhookStore.java");
+
+        // Each write only where the code makes it: events are put, state is updated.
+        JsonNode variables = functionVariables();
+        assertEquals(Map.of("dynamodb:PutItem", Set.of(refOf(variables, "EVENTS_TABLE")),
+                "dynamodb:UpdateItem", Set.of(refOf(variables, "POLICIES_TABLE"), refOf(variables, "ASSIGNMENTS_TABLE"))),
+                tablesByAction, "tables per action");
+    }
+
+    // ------------------------------------------------------------------------------------------------ (e) data safety
+
+    @Test
+    void everyTableIsRetainedRecoverableAndEncrypted() {
+        Map<String, JsonNode> tables = resourcesOfType("AWS::DynamoDB::Table");
+        assertEquals(3, tables.size());
+        tables.forEach((logicalId, table) -> {
+            assertEquals("Retain", table.path("DeletionPolicy").asText(), logicalId + " DeletionPolicy");
+            assertEquals("Retain", table.path("UpdateReplacePolicy").asText(), logicalId + " UpdateReplacePolicy");
+            JsonNode props = properties(table);
+            assertTrue(props.path("PointInTimeRecoverySpecification").path("PointInTimeRecoveryEnabled").asBoolean(false),
+                    logicalId + " point-in-time recovery");
+            assertTrue(props.path("SSESpecification").path("SSEEnabled").asBoolean(false), logicalId + " SSE");
+            assertTrue(props.path("TableName").isMissingNode(),
+                    logicalId + ": generated name, so a retained table never blocks re-creating the stack");
+        });
+    }
+
+    // ------------------------------------------------------------------------------------------------ (f) secrets
+
+    @Test
+    void secretsAreNoEchoParametersWithoutDefaultsAndNeverInSamconfig() {
+        JsonNode variables = functionVariables();
+        JsonNode parameters = template.path("Parameters");
+        Set<String> secretParameters = new TreeSet<>();
+        variables.fieldNames().forEachRemaining(variable -> {
+            boolean secret = SECRET_VARIABLES.contains(variable) || variable.matches(".*(SECRET|KEY|PASSWORD|TOKEN).*");
+            if (!secret) {
+                return;
+            }
+            String parameter = variables.path(variable).path("Ref").asText();
+            assertTrue(parameters.has(parameter), variable + " comes from a template parameter, never a literal");
+            JsonNode declaration = parameters.path(parameter);
+            assertTrue(declaration.path("NoEcho").asBoolean(false), parameter + " is NoEcho");
+            assertTrue(declaration.path("Default").isMissingNode(), parameter + " has no default");
+            secretParameters.add(parameter);
+        });
+        for (String variable : SECRET_VARIABLES) {
+            assertTrue(variables.has(variable), "the function gets " + variable);
+        }
+        assertEquals(SECRET_VARIABLES.size(), secretParameters.size(), "one parameter per secret variable");
+
+        String samconfig = read(SAMCONFIG);
+        for (String line : samconfig.split("\\R")) {
+            String setting = line.strip();
+            if (setting.startsWith("#")) {
+                continue;
+            }
+            for (String parameter : secretParameters) {
+                assertFalse(setting.contains(parameter), "samconfig.toml must not carry " + parameter);
+            }
+            assertFalse(setting.matches("region\\s*=.*"), "samconfig.toml leaves the region to the profile");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ alarms
+
+    @Test
+    void rejectionMetricFilterMatchesTheRequestLogOfARejection() {
+        String outcome = Outcome.Kind.REJECTED.name().toLowerCase(Locale.ROOT); // as WebhookService logs it
+        String functionLogGroup = properties(resourcesOfType("AWS::Serverless::Function").values().iterator().next())
+                .path("LoggingConfig").path("LogGroup").path("Ref").asText();
+        Map<String, JsonNode> filters = resourcesOfType("AWS::Logs::MetricFilter");
+        assertEquals(1, filters.size());
+        JsonNode filter = properties(filters.values().iterator().next());
+        assertEquals(functionLogGroup, filter.path("LogGroupName").path("Ref").asText(), "filter on the function's logs");
+        assertEquals("{ $.outcome = \"" + outcome + "\" }", filter.path("FilterPattern").asText());
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    private static List<CreateTableRequest> codeTables() {
+        return Tables.all(new Tables.Names("events", "policies", "assignments"));
+    }
+
+    private static Map<String, JsonNode> resourcesOfType(String type) {
+        Map<String, JsonNode> found = new LinkedHashMap<>();
+        template.path("Resources").fields().forEachRemaining(e -> {
+            if (type.equals(e.getValue().path("Type").asText())) {
+                found.put(e.getKey(), e.getValue());
+            }
+        });
+        return found;
+    }
+
+    private static JsonNode properties(JsonNode resource) {
+        return resource.path("Properties");
+    }
+
+    private static JsonNode functionVariables() {
+        Map<String, JsonNode> functions = resourcesOfType("AWS::Serverless::Function");
+        assertEquals(1, functions.size(), "one function");
+        JsonNode variables = properties(functions.values().iterator().next()).path("Environment").path("Variables");
+        assertTrue(variables.isObject(), "the function has Environment.Variables");
+        return variables;
+    }
+
+    private static String refOf(JsonNode variables, String variable) {
+        String ref = variables.path(variable).path("Ref").asText();
+        assertFalse(ref.isEmpty(), variable + " must be {Ref: <table>}");
+        return ref;
+    }
+
+    private static String hashKey(List<KeySchemaElement> keys) {
+        return keys.stream().filter(k -> "HASH".equals(k.keyTypeAsString())).map(KeySchemaElement::attributeName)
+                .findFirst().orElseThrow();
+    }
+
+    private static String hashKey(JsonNode keys) {
+        for (JsonNode key : keys) {
+            if ("HASH".equals(key.path("KeyType").asText())) {
+                return key.path("AttributeName").asText();
+            }
+        }
+        return fail("no HASH key in " + keys);
+    }
+
+    /** "name HASH[, name RANGE]" in declared order. */
+    private static String keySchema(List<KeySchemaElement> keys) {
+        return keys.stream().map(k -> k.attributeName() + " " + k.keyTypeAsString()).collect(Collectors.joining(", "));
+    }
+
+    private static String keySchema(JsonNode keys) {
+        List<String> parts = new ArrayList<>();
+        keys.forEach(k -> parts.add(k.path("AttributeName").asText() + " " + k.path("KeyType").asText()));
+        return String.join(", ", parts);
+    }
+
+    private static String nonKey(List<String> attributes) {
+        return attributes == null || attributes.isEmpty() ? "" : " " + new TreeSet<>(attributes);
+    }
+
+    private static List<JsonNode> asList(JsonNode node) {
+        List<JsonNode> list = new ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(list::add);
+        } else if (!node.isMissingNode()) {
+            list.add(node);
+        }
+        return list;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + file, e);
+        }
+    }
+}
