@@ -34,6 +34,7 @@ public final class LocalDynamoDb {
         Path cli = dir.resolve("node_modules/dynalite/cli.js");
         if (!Files.exists(cli)) {
             run(dir, Duration.ofMinutes(5), "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error");
+            // (npm's output goes to npm-ci.log: a test JVM's stdout belongs to Surefire's fork protocol)
         }
         try {
             Process process = new ProcessBuilder("node", cli.toString(), "--host", HOST, "--port",
@@ -97,10 +98,12 @@ public final class LocalDynamoDb {
 
     private static void run(Path dir, Duration timeout, String... command) {
         try {
-            Process process = new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start();
+            Path log = dir.resolve("npm-ci.log");
+            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
             if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS) || process.exitValue() != 0) {
                 process.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " failed in " + dir);
+                throw new IllegalStateException(String.join(" ", command) + " failed in " + dir + "; see " + log);
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot run " + command[0] + " (is Node.js installed?)", e);
