@@ -77,31 +77,53 @@ public final class ConvoySignatureVerifier {
         if (header.length() > MAX_HEADER_CHARS) {
             throw new InvalidSignatureException("malformed signature");
         }
-        String trimmed = header.trim();
-        if (isAdvanced(trimmed)) {
-            verifyAdvanced(trimmed, rawBody);
+        String[] elements = header.split(",");
+        for (int i = 0; i < elements.length; i++) {
+            elements[i] = elements[i].trim();
+        }
+        if (isAdvanced(elements)) {
+            verifyAdvanced(elements, rawBody);
             return;
         }
+        String signature = header.trim();
         String timestamp = headers.get(TIMESTAMP_HEADER);
         if (timestamp != null) {
-            checkTimestamp(timestamp);
-            verifyAny(List.of(trimmed), timestamp.trim().getBytes(StandardCharsets.US_ASCII), rawBody);
-        } else {
-            verifyAny(List.of(trimmed), null, rawBody);
+            String t = checkTimestamp(timestamp);
+            verifyAny(List.of(signature), t.getBytes(StandardCharsets.US_ASCII), rawBody);
+            return;
         }
+        if (looksTimestamped(rawBody)) {
+            // The simple form signs the body alone with the same key, so a captured timestamped signature over
+            // (t, B) is also a "simple" signature of the body "t,B": refuse exactly those bodies, or any old
+            // delivery could be replayed without a timestamp. Real bodies are JSON and never start that way.
+            throw new InvalidSignatureException("signature mismatch");
+        }
+        verifyAny(List.of(signature), null, rawBody);
     }
 
-    private static boolean isAdvanced(String header) {
-        // hex never contains '=', base64 only as trailing padding: a leading "t=" or "v1=" is the advanced form.
-        return header.startsWith("t=") || header.startsWith("v1=") || header.contains(",t=")
-                || header.contains(",v1=");
+    /** Convoy advanced: any element (trimmed) is {@code t=…} or {@code v1=…}; hex and base64 never look so. */
+    private static boolean isAdvanced(String[] elements) {
+        for (String element : elements) {
+            if (element.startsWith("t=") || element.startsWith("v1=")) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    private void verifyAdvanced(String header, byte[] rawBody) throws InvalidSignatureException {
+    /** Whether the body starts like a timestamped signed string: digits, then a comma. */
+    private static boolean looksTimestamped(byte[] body) {
+        int i = 0;
+        while (i < body.length && body[i] >= '0' && body[i] <= '9') {
+            i++;
+        }
+        return i > 0 && i < body.length && body[i] == ',';
+    }
+
+    private void verifyAdvanced(String[] elements, byte[] rawBody) throws InvalidSignatureException {
         String timestamp = null;
         List<String> signatures = new java.util.ArrayList<>(2);
-        for (String element : header.split(",")) {
-            String part = element.trim();
+        for (String part : elements) {
             if (part.startsWith("t=")) {
                 if (timestamp != null) {
                     throw new InvalidSignatureException("malformed signature");
@@ -121,11 +143,12 @@ public final class ConvoySignatureVerifier {
         if (signatures.isEmpty()) {
             throw new InvalidSignatureException("missing signature");
         }
-        checkTimestamp(timestamp);
-        verifyAny(signatures, timestamp.getBytes(StandardCharsets.US_ASCII), rawBody);
+        String t = checkTimestamp(timestamp);
+        verifyAny(signatures, t.getBytes(StandardCharsets.US_ASCII), rawBody);
     }
 
-    private void checkTimestamp(String value) throws InvalidSignatureException {
+    /** @return the timestamp as signed (trimmed digits), once it is a plain integer within the tolerance */
+    private String checkTimestamp(String value) throws InvalidSignatureException {
         String t = value.trim();
         if (t.isEmpty() || t.length() > MAX_TIMESTAMP_DIGITS) {
             throw new InvalidSignatureException("invalid timestamp");
@@ -141,6 +164,7 @@ public final class ConvoySignatureVerifier {
         if (Math.abs(now - seconds) > toleranceSeconds) {
             throw new InvalidSignatureException("timestamp outside tolerance");
         }
+        return t;
     }
 
     /** @param timestamp null for the simple form, else the bytes signed before {@code ","} and the body */

@@ -185,4 +185,20 @@ class ConvoySignatureVerifierTest {
         String exactlyMax = "t=1696015731" + ",v1=00".repeat(ConvoySignatureVerifier.MAX_SIGNATURES - 1) + ",v1=" + SHA512_HEX_TS;
         assertDoesNotThrow(() -> sha512Hex().verify(BODY, headers("X-Convoy-Signature", exactlyMax)));
     }
+
+    @Test
+    void capturedTimestampedSignatureCannotBeReplayedAsTheSimpleForm() {
+        // S = HMAC("1696015731," + BODY) is also HMAC of the body "1696015731,BODY": that body must not verify.
+        byte[] replayed = ("1696015731," + new String(BODY, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+        assertEquals("signature mismatch", reason(verifier(SHA512, HEX, List.of(SECRET), T + 86_400), replayed,
+                headers("X-Convoy-Signature", SHA512_HEX_TS)));
+    }
+
+    @Test
+    void advancedElementsMayBeSpacedAndPrecededByOtherSchemes() {
+        assertDoesNotThrow(() -> sha512Hex().verify(BODY,
+                headers("X-Convoy-Signature", "v0=abcd, t=1696015731, v1=" + SHA512_HEX_TS)));
+        assertDoesNotThrow(() -> sha512Hex().verify(BODY,
+                headers("X-Convoy-Signature", "t= 1696015731 ,v1=" + SHA512_HEX_TS)));
+    }
 }
