@@ -24,6 +24,9 @@ public class DynaliteResource implements QuarkusTestResourceLifecycleManager {
     public static final Tables.Names TABLES = new Tables.Names("policy-webhooks-events",
             "policy-webhooks-policies", "policy-webhooks-assignments");
 
+    /** System property holding dynalite's own endpoint (not the fault proxy), for tests that read items. */
+    public static final String DIRECT_ENDPOINT = "test.dynalite.endpoint";
+
     private Process process;
     private FaultProxy proxy;
 
@@ -41,6 +44,8 @@ public class DynaliteResource implements QuarkusTestResourceLifecycleManager {
             throw new IllegalStateException(e);
         }
         FaultProxy.set(FaultProxy.Mode.UP);
+        // Integration tests read the tables directly (the application runs in another process there).
+        System.setProperty(DIRECT_ENDPOINT, "http://" + LocalDynamoDb.HOST + ":" + port);
         return Map.of("quarkus.dynamodb.endpoint-override", "http://" + LocalDynamoDb.HOST + ":" + proxy.port());
     }
 

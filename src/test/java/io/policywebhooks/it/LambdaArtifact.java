@@ -1,0 +1,183 @@
+package io.policywebhooks.it;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import io.quarkus.amazon.lambda.runtime.MockHttpEventServer;
+
+/**
+ * Runs the deployable artifact the way Lambda does: {@code target/function.zip} unpacked into its own folder and
+ * started as its own process, configured only by environment variables, polling a Lambda Runtime API:
+ * <ul>
+ * <li>native build (the zip holds {@code bootstrap}): the executable itself, as {@code provided.al2023} starts it;</li>
+ * <li>JVM build: AWS's runtime interface client (the {@code java21} runtime's own poll loop) calling the handler
+ * {@value #JVM_HANDLER} with the zip's classes and {@code lib/}.</li>
+ * </ul>
+ * The Runtime API is Quarkus's mock event server, which also turns plain HTTP requests into API Gateway v2 events,
+ * so requests to {@link #port()} reach the function as API Gateway would deliver them.
+ */
+public final class LambdaArtifact implements AutoCloseable {
+    public static final Path FUNCTION_ZIP = Path.of("target", "function.zip");
+    /** The handler of the JVM build (target/sam.jvm.yaml); the native build needs none. */
+    public static final String JVM_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
+
+    private final MockHttpEventServer runtimeApi;
+    private final Process process;
+    private final Path log;
+    private final long startedNanos;
+
+    private LambdaArtifact(MockHttpEventServer runtimeApi, Process process, Path log, long startedNanos) {
+        this.runtimeApi = runtimeApi;
+        this.process = process;
+        this.log = log;
+        this.startedNanos = startedNanos;
+    }
+
+    /** Unpacks function.zip into {@code target/<name>} and starts it with exactly {@code environment}. */
+    public static LambdaArtifact start(String name, Map<String, String> environment) throws IOException {
+        Path dir = unpack(Path.of("target", name).toAbsolutePath());
+        MockHttpEventServer runtimeApi = new MockHttpEventServer();
+        runtimeApi.start(0);
+        List<String> command = new ArrayList<>();
+        if (Files.exists(dir.resolve("bootstrap"))) {
+            dir.resolve("bootstrap").toFile().setExecutable(true);
+            command.add(dir.resolve("bootstrap").toString());
+        } else {
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add("-cp");
+            command.add(runtimeClasspath() + File.pathSeparator + dir + File.pathSeparator + dir.resolve("lib")
+                    + File.separator + "*");
+            command.add("com.amazonaws.services.lambda.runtime.api.client.AWSLambda");
+            command.add(JVM_HANDLER);
+        }
+        Path log = dir.resolveSibling(name + ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().clear(); // nothing from this machine leaks in: only what Lambda would set
+        builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        // The mock server serves the Runtime API under /_lambda_; the function builds its URLs as
+        // "http://" + AWS_LAMBDA_RUNTIME_API + "/2018-06-01/runtime/…", so the prefix rides along in the variable.
+        builder.environment().put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + runtimeApi.getPort() + "/_lambda_");
+        builder.environment().putAll(environment);
+        long started = System.nanoTime();
+        return new LambdaArtifact(runtimeApi, builder.start(), log, started);
+    }
+
+    /** The runtime interface client and its own dependencies, which the java21 runtime provides (not the zip). */
+    private static String runtimeClasspath() {
+        List<String> jars = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            String file = Path.of(entry).getFileName().toString();
+            if (file.startsWith("aws-lambda-java-runtime-interface-client") || file.startsWith("aws-lambda-java-core")
+                    || file.startsWith("aws-lambda-java-serialization")) {
+                jars.add(entry);
+            }
+        }
+        if (jars.stream().noneMatch(j -> j.contains("runtime-interface-client"))) {
+            throw new IllegalStateException("aws-lambda-java-runtime-interface-client is not on the test class path");
+        }
+        return String.join(File.pathSeparator, jars);
+    }
+
+    private static Path unpack(Path dir) throws IOException {
+        if (!Files.exists(FUNCTION_ZIP)) {
+            throw new IllegalStateException(FUNCTION_ZIP + " is missing: run `./mvnw package` first");
+        }
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+        try (ZipFile zip = new ZipFile(FUNCTION_ZIP.toFile())) {
+            for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements();) {
+                ZipEntry entry = entries.nextElement();
+                Path target = dir.resolve(entry.getName()).normalize();
+                if (!target.startsWith(dir)) {
+                    throw new IOException("zip entry outside the folder: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    try (InputStream in = zip.getInputStream(entry)) {
+                        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+        }
+        return dir;
+    }
+
+    /** Where HTTP requests become API Gateway v2 events for the function. */
+    public int port() {
+        return runtimeApi.getPort();
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public long startedNanos() {
+        return startedNanos;
+    }
+
+    /** Everything the function printed (stdout and stderr). */
+    public String output() throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    /**
+     * Waits until the function has started (Quarkus logs "started in") and so polls the Runtime API; fails with the
+     * function's output if it exits or takes longer than {@code seconds}.
+     */
+    public LambdaArtifact awaitStarted(long seconds) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!output().contains(" started in ")) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the function did not start:\n" + output());
+            }
+            Thread.sleep(20);
+        }
+        return this;
+    }
+
+    /**
+     * Waits until the output contains {@code text} or the process exits; returns whether it appeared. (An init
+     * failure under the JVM runtime client is reported to the Runtime API and the process lingers until Lambda
+     * ends it; the native executable exits.)
+     */
+    public boolean awaitOutput(String text, long seconds) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!output().contains(text)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                return output().contains(text);
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    @Override
+    public void close() throws IOException {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        runtimeApi.close();
+    }
+}

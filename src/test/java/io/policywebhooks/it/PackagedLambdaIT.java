@@ -1,0 +1,165 @@
+package io.policywebhooks.it;
+
+import static io.policywebhooks.Webhooks.*;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.policywebhooks.DynaliteResource;
+import io.policywebhooks.store.LocalDynamoDb;
+import io.policywebhooks.ten99policy.ConvoySignatureVerifier;
+import io.policywebhooks.ten99policy.Ten99PolicyProvider;
+import io.policywebhooks.verticalinsure.VerticalInsureSignatureVerifier;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The production artifact, target/function.zip, run as Lambda runs it ({@link LambdaArtifact}) with the
+ * environment template.yaml gives the function, against dynalite. Fails if the artifact cannot start, cannot read
+ * its configuration, or cannot reach its tables.
+ */
+class PackagedLambdaIT {
+    static final String TEN99_SECRETS = "it-1099policy-old,it-1099policy-new";
+    static final String VI_KEY = "it-vertical-insure-key";
+
+    static Process dynalite;
+    static String endpoint;
+    static DynamoDbClient dynamo;
+    static LambdaArtifact function;
+
+    /** What template.yaml sets on the function, plus what the Lambda service itself provides. */
+    static Map<String, String> lambdaEnvironment() {
+        Map<String, String> env = new HashMap<>();
+        env.put("TEN99POLICY_WEBHOOK_SECRETS", TEN99_SECRETS);
+        env.put("TEN99POLICY_SIGNATURE_HASH", "SHA512");
+        env.put("TEN99POLICY_SIGNATURE_ENCODING", "hex");
+        env.put("VERTICAL_INSURE_SIGNATURE_KEYS", VI_KEY);
+        env.put("WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS", "300");
+        env.put("WEBHOOK_MAX_BODY_BYTES", "131072");
+        env.put("EVENTS_TABLE", DynaliteResource.TABLES.events());
+        env.put("POLICIES_TABLE", DynaliteResource.TABLES.policies());
+        env.put("ASSIGNMENTS_TABLE", DynaliteResource.TABLES.assignments());
+        env.put("DISABLE_SIGNAL_HANDLERS", "true");
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ACCESS_KEY_ID", "local");
+        env.put("AWS_SECRET_ACCESS_KEY", "local");
+        // the one difference from AWS: DynamoDB is dynalite on loopback
+        env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", endpoint);
+        return env;
+    }
+
+    @BeforeAll
+    static void start() throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        dynalite = LocalDynamoDb.startIfAbsent(port);
+        endpoint = "http://" + LocalDynamoDb.HOST + ":" + port;
+        dynamo = DynaliteResource.client(URI.create(endpoint));
+        LocalDynamoDb.createTables(dynamo, DynaliteResource.TABLES);
+        function = LambdaArtifact.start("it-function", lambdaEnvironment());
+        try {
+            function.awaitStarted(60);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (function != null) {
+            function.close();
+        }
+        if (dynamo != null) {
+            dynamo.close();
+        }
+        if (dynalite != null) {
+            dynalite.destroy();
+        }
+    }
+
+    @Test
+    void signed1099PolicyEventIsStoredWithState() {
+        String policyId = "pl_" + UUID.randomUUID();
+        String id = "evt_" + UUID.randomUUID();
+        byte[] body = utf8("{\"id\":\"" + id + "\",\"type\":\"policy.active\",\"created\":1700000000,"
+                + "\"data\":{\"id\":\"" + policyId + "\",\"quote\":\"qt_1\"}}");
+        String signature = ConvoySignatureVerifier.signAdvanced(List.of("it-1099policy-new"), now(), body,
+                ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX);
+        given().port(function.port()).contentType("application/json").header("X-Convoy-Signature", signature)
+                .body(body).post("/webhooks/1099policy").then().statusCode(200)
+                .body("event_id", equalTo("1099policy#" + id));
+
+        assertEquals("policy.active", s(read(DynaliteResource.TABLES.events(), "event_id", "1099policy#" + id), "type"));
+        Map<String, AttributeValue> policy = read(DynaliteResource.TABLES.policies(), "policy_id", policyId);
+        assertEquals("ACTIVE", s(policy, "status"));
+        assertEquals("qt_1", s(policy, "quote"));
+    }
+
+    @Test
+    void signedVerticalInsureSampleIsStoredWithState() {
+        String policyId = UUID.randomUUID().toString();
+        byte[] body = utf8(new String(sample("vertical-insure/policy_canceled.json"), StandardCharsets.UTF_8)
+                .replace("3fa85f64-5717-4562-b3fc-2c963f66afa6", policyId));
+        String eventId = given().port(function.port()).contentType("application/json")
+                .header("VerticalInsure-Signature", VerticalInsureSignatureVerifier.sign(VI_KEY, body)).body(body)
+                .post("/webhooks/vertical-insure").then().statusCode(200).extract().path("event_id");
+        assertEquals("policy_canceled", s(read(DynaliteResource.TABLES.events(), "event_id", eventId), "type"));
+        assertEquals("CANCELLED", s(read(DynaliteResource.TABLES.policies(), "policy_id", policyId), "status"));
+    }
+
+    @Test
+    void productionRefusesTheLocalDefaultSecret() {
+        byte[] body = utf8("{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"policy.active\",\"data\":{\"id\":\"pl_x\"}}");
+        String localDefault = ConvoySignatureVerifier.signAdvanced(List.of(Ten99PolicyProvider.LOCAL_SECRET), now(),
+                body, ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX);
+        given().port(function.port()).contentType("application/json").header("X-Convoy-Signature", localDefault)
+                .body(body).post("/webhooks/1099policy").then().statusCode(401);
+    }
+
+    @Test
+    void requestLogLinesArePureJson() throws Exception {
+        byte[] body = utf8("{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"certificate.flagged\",\"data\":{\"id\":\"ce_1\"}}");
+        String signature = ConvoySignatureVerifier.signAdvanced(List.of("it-1099policy-old"), now(), body,
+                ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX);
+        given().port(function.port()).contentType("application/json").header("X-Convoy-Signature", signature)
+                .body(body).post("/webhooks/1099policy").then().statusCode(200);
+        String line = function.output().lines().filter(l -> l.contains("certificate.flagged")).findFirst().orElseThrow();
+        assertEquals("certificate.flagged", new com.fasterxml.jackson.databind.ObjectMapper().readTree(line).get("type").asText());
+        assertFalse(function.output().contains("it-1099policy"), "no secret in the function's output");
+    }
+
+    @Test
+    void missingSecretStopsStartupNamingTheVariable() throws Exception {
+        Map<String, String> env = lambdaEnvironment();
+        env.remove("TEN99POLICY_WEBHOOK_SECRETS");
+        try (LambdaArtifact broken = LambdaArtifact.start("it-function-no-secret", env)) {
+            assertTrue(broken.awaitOutput("TEN99POLICY_WEBHOOK_SECRETS is not set", 60), broken.output());
+            assertFalse(broken.output().contains(" started in "), "it must not start serving");
+            assertFalse(broken.output().contains(VI_KEY), "no secret in the failure output");
+        }
+    }
+
+    static Map<String, AttributeValue> read(String table, String key, String value) {
+        Map<String, AttributeValue> item = get(dynamo, table, key, value);
+        assertFalse(item.isEmpty(), table + " has " + value);
+        return item;
+    }
+}
