@@ -1,0 +1,74 @@
+package io.policywebhooks.sender;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+
+/** The sample sender signs with the project's signers and the receiver accepts every sample, in every form. */
+@QuarkusTest
+class SendSamplesTest {
+    static final Path SAMPLES = Path.of("src/test/resources/samples");
+
+    String url() {
+        return "http://localhost:" + RestAssured.port;
+    }
+
+    String run(String... args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int failures = SendSamples.send(SendSamples.parse(args), SAMPLES, Map.of(), Clock.systemUTC(),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, failures, printed);
+        return printed;
+    }
+
+    @Test
+    void everySampleOfBothProvidersIsAccepted() throws Exception {
+        String printed = run("--url", url());
+        assertTrue(printed.contains("vertical-insure policy_endorsed"), printed);
+        assertTrue(printed.contains("1099policy      policy.active"), printed);
+        assertTrue(printed.contains("16 sent, 0 not accepted"), printed);
+    }
+
+    @Test
+    void everyConvoyFormHashAndEncodingIsAccepted() throws Exception {
+        // The receiver under test is configured for SHA512/hex: the other combinations must be refused.
+        for (String form : new String[] {"advanced", "timestamp", "simple"}) {
+            assertTrue(run("--url", url(), "--provider", "1099policy", "--type", "policy.cancelled", "--form", form)
+                    .contains("1 sent, 0 not accepted"));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int failures = SendSamples.send(SendSamples.parse(new String[] {"--url", url(), "--provider", "1099policy",
+                "--type", "policy.active", "--hash", "SHA256"}), SAMPLES, Map.of(), Clock.systemUTC(),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertEquals(1, failures, "a SHA-256 signature is refused by a SHA-512 receiver");
+    }
+
+    @Test
+    void secretsComeFromTheDeployVariables() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int failures = SendSamples.send(SendSamples.parse(new String[] {"--url", url()}), SAMPLES,
+                Map.of("TEN99POLICY_WEBHOOK_SECRETS", "not-the-receivers,x", "VERTICAL_INSURE_SIGNATURE_KEYS", "nope"),
+                Clock.systemUTC(), new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertEquals(16, failures, "signed with other secrets, every sample is refused");
+    }
+
+    @Test
+    void badOptionsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> SendSamples.parse(new String[] {"--provider", "stripe"}));
+        assertThrows(IllegalArgumentException.class, () -> SendSamples.parse(new String[] {"--url"}));
+        assertThrows(IllegalArgumentException.class, () -> SendSamples.parse(new String[] {"--form", "v2"}));
+    }
+}
