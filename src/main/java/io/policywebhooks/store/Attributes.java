@@ -70,14 +70,10 @@ public final class Attributes {
         return seconds >= 0 && seconds < 253402300800L ? Instant.ofEpochSecond(seconds) : null;
     }
 
-    public static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
     /** Puts {@code name} as a string when {@code node} is a non-empty text or number; skips it otherwise. */
     public static void putText(Map<String, AttributeValue> item, String name, JsonNode node) {
         if (node != null && (node.isTextual() || node.isNumber()) && !node.asText().isEmpty()) {
-            item.put(name, s(node.asText()));
+            item.put(name, AttributeValue.fromS(node.asText()));
         }
     }
 
@@ -85,7 +81,7 @@ public final class Attributes {
     public static void putTime(Map<String, AttributeValue> item, String name, JsonNode node) {
         Instant instant = instant(node);
         if (instant != null) {
-            item.put(name, s(iso(instant)));
+            item.put(name, AttributeValue.fromS(iso(instant)));
         }
     }
 

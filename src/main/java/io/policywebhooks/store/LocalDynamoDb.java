@@ -76,7 +76,7 @@ public final class LocalDynamoDb {
         }
     }
 
-    public static boolean listening(int port) {
+    static boolean listening(int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(HOST, port), 200);
             return true;
