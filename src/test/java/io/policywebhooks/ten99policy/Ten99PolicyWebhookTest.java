@@ -44,9 +44,15 @@ class Ten99PolicyWebhookTest {
         return UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 
+    /** A doc sample with its object id made unique, so the test owns its item (other tests send the samples too). */
+    static byte[] sampleFor(String file, String docId, String id) {
+        return utf8(new String(sample("1099policy/" + file), java.nio.charset.StandardCharsets.UTF_8).replace(docId, id));
+    }
+
     @Test
     void documentedPolicyActiveSampleIsStoredWithItsState() {
-        byte[] body = sample("1099policy/policy.active.json");
+        String policyId = "pl_" + uid();
+        byte[] body = sampleFor("policy.active.json", "pl_iJ5A9JKnG8", policyId);
         String eventId = post1099(body).statusCode(200).body("duplicate", equalTo(false))
                 .extract().path("event_id");
         assertTrue(eventId.startsWith("1099policy#sha256:"), eventId); // the sample has no event id
@@ -55,13 +61,13 @@ class Ten99PolicyWebhookTest {
         assertEquals("1099policy", s(event, "provider"));
         assertEquals("policy.active", s(event, "type"));
         assertEquals("policy", s(event, "object_type"));
-        assertEquals("pl_iJ5A9JKnG8", s(event, "object_id"));
+        assertEquals(policyId, s(event, "object_id"));
         assertEquals("2023-09-29T19:28:51.000Z", s(event, "created_at"));
         assertNotNull(Instant.parse(s(event, "received_at")));
         assertEquals(new String(body, java.nio.charset.StandardCharsets.UTF_8), s(event, "raw_body"));
         assertEquals("qt_aFjVlfRrAe", event.get("payload").m().get("data").m().get("quote").s());
 
-        Map<String, AttributeValue> policy = policy(dynamo, "pl_iJ5A9JKnG8");
+        Map<String, AttributeValue> policy = policy(dynamo, policyId);
         assertEquals("ACTIVE", s(policy, "status"));
         assertEquals("1099policy", s(policy, "provider"));
         assertEquals(true, policy.get("is_active").bool());
@@ -78,11 +84,12 @@ class Ten99PolicyWebhookTest {
 
     @Test
     void documentedAssignmentActiveSampleIsStoredWithItsState() {
-        byte[] body = sample("1099policy/assignment.active.json");
+        String assignmentId = "an_" + uid();
+        byte[] body = sampleFor("assignment.active.json", "an_rDpc5e7D2s", assignmentId);
         String eventId = post1099(body).statusCode(200).extract().path("event_id");
         assertEquals("assignment", s(event(dynamo, eventId), "object_type"));
 
-        Map<String, AttributeValue> assignment = assignment(dynamo, "an_rDpc5e7D2s");
+        Map<String, AttributeValue> assignment = assignment(dynamo, assignmentId);
         assertEquals("ACTIVE", s(assignment, "status"));
         assertEquals("cn_HoQsfQ2nLa", s(assignment, "contractor"));
         assertEquals("jb_YuBZ3r7W2k", s(assignment, "job"));
