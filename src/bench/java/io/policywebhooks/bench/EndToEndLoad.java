@@ -1,0 +1,557 @@
+package io.policywebhooks.bench;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.policywebhooks.DynaliteResource;
+import io.policywebhooks.bench.LoadKit.Answer;
+import io.policywebhooks.bench.LoadKit.Event;
+import io.policywebhooks.bench.LoadKit.Stats;
+import io.policywebhooks.it.LambdaArtifact;
+import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.WebhookStore;
+import io.policywebhooks.ten99policy.Ten99PolicyEvents;
+import io.policywebhooks.verticalinsure.VerticalInsureEvents;
+import io.policywebhooks.webhook.BenchAccess;
+import io.policywebhooks.webhook.Delivery;
+import io.policywebhooks.webhook.Headers;
+import io.quarkus.amazon.lambda.runtime.MockEventServer;
+import io.quarkus.amazon.lambda.runtime.MockHttpEventServer;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+
+/**
+ * BENCHMARKS.md section 2: the packaged function end to end, against the same DynamoDB writes done bare.
+ * <ol>
+ * <li>dynalite on loopback with the tables; target/function.zip started as Lambda runs it ({@link LambdaArtifact}:
+ * AWS's runtime interface client polling Quarkus's mock Runtime API, which turns HTTP requests into API Gateway v2
+ * events). One function process = one Lambda instance: it takes one invocation at a time, so concurrency above 1
+ * queues in the Runtime API, as it would on one Lambda instance (Lambda scales by adding instances).</li>
+ * <li>Warm-up, then probes at concurrency 1: an unknown path (404: the Runtime API hop and the Lambda HTTP adapter,
+ * none of our code) and a bad signature (401: our verification, no DynamoDB).</li>
+ * <li>For each round and each concurrency level (1, 8, 32): a short warm-up, then for a bounded time and count
+ * (a) the receiver: distinct correctly signed events of both providers, alternating, each timed from send to
+ * answer; (b) the baseline: the same client issuing the very PutItem and UpdateItem requests the receiver builds
+ * for such events (built before the clock starts by the production mapping and {@link WebhookStore} on a client
+ * that does no I/O), against the same dynalite at the same concurrency, into separate tables of the same
+ * schema.</li>
+ * <li>Verification: every event answered 200 is in the events table exactly once with its exact raw body, its
+ * policy carries it as last event, the table holds nothing else; answers other than 200 are looked up too.</li>
+ * <li>In-process time: the function's JSON request log line gives {@code duration_ms} (WebhookService.receive:
+ * verify, parse, map, both writes), matched by event id; end-to-end minus in-process is the Runtime API hop, the
+ * Lambda HTTP adapter and JAX-RS.</li>
+ * </ol>
+ * Run: {@code ./mvnw -B -Pbench -DskipTests package exec:exec@e2e} (options via {@code -De2e.args="…"}).
+ */
+public final class EndToEndLoad {
+    record Options(List<Integer> levels, int seconds, int max, int warmupSeconds, int warmupConcurrency,
+            int levelWarmupSeconds, int probeSeconds, int rounds, String jvm) {
+        static Options parse(String[] args) {
+            List<Integer> levels = List.of(1, 8, 32);
+            int seconds = 20;
+            int max = 20_000;
+            int warmup = 60;
+            int warmupConcurrency = 4;
+            int levelWarmup = 3;
+            int probe = 10;
+            int rounds = 3;
+            String jvm = "default";
+            for (int i = 0; i + 1 < args.length; i += 2) {
+                String value = args[i + 1];
+                switch (args[i]) {
+                    case "--levels" -> levels = java.util.Arrays.stream(value.split(",")).map(String::trim)
+                            .map(Integer::parseInt).toList();
+                    case "--seconds" -> seconds = Integer.parseInt(value);
+                    case "--max" -> max = Integer.parseInt(value);
+                    case "--warmup" -> warmup = Integer.parseInt(value);
+                    case "--warmup-concurrency" -> warmupConcurrency = Integer.parseInt(value);
+                    case "--jvm" -> jvm = value;
+                    case "--level-warmup" -> levelWarmup = Integer.parseInt(value);
+                    case "--probe" -> probe = Integer.parseInt(value);
+                    case "--rounds" -> rounds = Integer.parseInt(value);
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+            if (!jvm.equals("default") && !jvm.equals("lambda")) {
+                throw new IllegalArgumentException("--jvm default|lambda");
+            }
+            return new Options(levels, seconds, max, warmup, warmupConcurrency, levelWarmup, probe, rounds, jvm);
+        }
+    }
+
+    /** One timed operation. */
+    record Sample(long nanos, boolean ok, int status, Event event, String eventId, boolean duplicate,
+            String error) {
+    }
+
+    /** One bounded run of one kind of operation at one concurrency. */
+    record Phase(String kind, String label, int concurrency, int round, List<Sample> samples, double wallSeconds) {
+        long errors() {
+            return samples.stream().filter(s -> !s.ok()).count();
+        }
+
+        double throughput() {
+            return samples.size() / wallSeconds;
+        }
+
+        Stats latency() {
+            return Stats.ofNanos(samples.stream().filter(Sample::ok).mapToLong(Sample::nanos).toArray());
+        }
+    }
+
+    private final Options options;
+    private final AtomicLong sequence = new AtomicLong();
+    private final List<Phase> phases = new ArrayList<>();
+    private final HttpClient http = LoadKit.http();
+    private DynamoDbClient bare;
+    private int port;
+
+    private EndToEndLoad(Options options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        System.out.println("# End to end: packaged function (JVM build) vs bare DynamoDB writes, loopback dynalite");
+        System.out.println("machine: " + LoadKit.machine());
+        System.out.println("load average before: " + LoadKit.loadAverage());
+        System.out.println("options: " + options);
+        new EndToEndLoad(options).run();
+    }
+
+    private void run() throws Exception {
+        try (LoadKit.Dynalite db = LoadKit.Dynalite.start()) {
+            Map<String, String> environment = LoadKit.lambdaEnvironment(db.endpoint);
+            if (options.jvm().equals("lambda")) {
+                environment.put("JAVA_TOOL_OPTIONS", LoadKit.LAMBDA_JVM_FLAGS);
+            }
+            System.out.println("function JVM flags: " + environment.getOrDefault("JAVA_TOOL_OPTIONS", "(defaults)"));
+            LambdaArtifact function = LambdaArtifact.start("bench-e2e", environment);
+            try {
+                function.awaitStarted(120);
+                port = function.port();
+                bare = LoadKit.functionLikeClient(db.endpoint);
+                System.out.printf(Locale.ROOT, "function pid %d, Runtime API port %d, dynalite %s (pid %d)%n",
+                        function.process().pid(), port, db.endpoint, db.pid());
+
+                // warm-up: the function's JIT and connections, the client's, dynalite's
+                phase("receiver", "warmup", options.warmupConcurrency(), 0, options.warmupSeconds(),
+                        Integer.MAX_VALUE, this::receiver);
+                phase("bare", "warmup", options.warmupConcurrency(), 0, options.warmupSeconds() / 2,
+                        Integer.MAX_VALUE, this::bareWrites);
+
+                for (int round = 1; round <= options.rounds(); round++) {
+                    for (int level : options.levels()) {
+                        phase("receiver", "warmup", level, round, options.levelWarmupSeconds(), options.max(),
+                                this::receiver);
+                        phase("bare", "warmup", level, round, options.levelWarmupSeconds(), options.max(),
+                                this::bareWrites);
+                        phase("receiver", "measure", level, round, options.seconds(), options.max(), this::receiver);
+                        phase("bare", "measure", level, round, options.seconds(), options.max(), this::bareWrites);
+                    }
+                }
+                // what the hop costs without our code, and our code without DynamoDB (warmest state, c=1)
+                runtimeApiProbe();
+                phase("probe-404", "warmup", 1, 0, 3, options.max(), this::unknownPath);
+                phase("probe-404", "probe", 1, 0, options.probeSeconds(), options.max(), this::unknownPath);
+                phase("probe-401", "warmup", 1, 0, 3, options.max(), this::badSignature);
+                phase("probe-401", "probe", 1, 0, options.probeSeconds(), options.max(), this::badSignature);
+                System.out.println("load average after: " + LoadKit.loadAverage());
+
+                Map<String, Double> inProcess = LoadKit.requestDurations(function.output());
+                Verification verification = verify(db);
+                report(inProcess, function.output(), verification);
+                if (!function.process().isAlive()) {
+                    System.out.println("WARNING: the function process died:\n" + function.output());
+                }
+            } finally {
+                function.close();
+                if (bare != null) {
+                    bare.close();
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- operations
+
+    /** A distinct event of the next provider, signed now, sent through the Runtime API to the function. */
+    private Sample receiver(long n) {
+        Event event = LoadKit.event(sequence.getAndIncrement());
+        HttpRequest request = LoadKit.request(port, event);
+        Answer answer = LoadKit.send(http, request);
+        if (answer.status() != 200) {
+            return new Sample(answer.nanos(), false, answer.status(), event, null, false,
+                    answer.status() + " " + answer.body());
+        }
+        JsonNode body = LoadKit.json(answer.body());
+        String id = body == null || !body.hasNonNull("event_id") ? null : body.get("event_id").asText();
+        boolean duplicate = body != null && body.path("duplicate").asBoolean(false);
+        return new Sample(answer.nanos(), true, 200, event, id, duplicate, null);
+    }
+
+    /** The same two writes the receiver makes for such an event, built before the clock starts, sent bare. */
+    private Sample bareWrites(long n) {
+        Event event = LoadKit.event(sequence.getAndIncrement());
+        Instant now = Instant.now();
+        JsonNode json = BenchAccess.parse(event.body());
+        Delivery delivery = event.provider().equals(Ten99PolicyEvents.PROVIDER)
+                ? Ten99PolicyEvents.map(event.body(), json, Headers.of(Map.of()), now)
+                : VerticalInsureEvents.map(event.body(), json, now);
+        CapturingDynamoDb capture = new CapturingDynamoDb();
+        WebhookStore store = new WebhookStore(capture, LoadKit.BARE_TABLES);
+        store.putEvent(delivery.event());
+        store.applyState(delivery.state(), now);
+        PutItemRequest put = capture.lastPut;
+        UpdateItemRequest update = capture.lastUpdate;
+
+        long start = System.nanoTime();
+        try {
+            bare.putItem(put);
+            bare.updateItem(update);
+            return new Sample(System.nanoTime() - start, true, 200, event, delivery.event().eventId(), false, null);
+        } catch (SdkException e) {
+            return new Sample(System.nanoTime() - start, false, -1, event, delivery.event().eventId(), false,
+                    e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The mock Runtime API alone: a second instance of it, polled by a trivial poller thread in this JVM that answers
+     * every event at once with a fixed API Gateway response (no deserialisation, no function). Client → HTTP →
+     * event JSON → queue → poll → response JSON → HTTP answer.
+     */
+    private void runtimeApiProbe() throws Exception {
+        MockHttpEventServer server = new MockHttpEventServer();
+        server.start(0);
+        String base = "http://127.0.0.1:" + server.getPort();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread poller = new Thread(() -> {
+            HttpClient pollHttp = LoadKit.http();
+            byte[] response = "{\"statusCode\":200,\"headers\":{\"Content-Type\":\"application/json\"},\"body\":\"{}\",\"isBase64Encoded\":false}"
+                    .getBytes(StandardCharsets.UTF_8);
+            while (!stop.get()) {
+                try {
+                    HttpResponse<byte[]> next = pollHttp.send(HttpRequest.newBuilder(
+                            java.net.URI.create(base + MockEventServer.NEXT_INVOCATION)).GET().build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
+                    String id = next.headers().firstValue("Lambda-Runtime-Aws-Request-Id").orElse(null);
+                    if (id != null && next.statusCode() == 200) {
+                        pollHttp.send(HttpRequest.newBuilder(java.net.URI.create(base + MockEventServer.INVOCATION + id
+                                + "/response")).POST(HttpRequest.BodyPublishers.ofByteArray(response)).build(),
+                                HttpResponse.BodyHandlers.discarding());
+                    }
+                } catch (IOException e) {
+                    // the server closed at the end of the probe
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "runtime-api-poller");
+        poller.setDaemon(true);
+        poller.start();
+        try {
+            LongFunction<Sample> probe = n -> {
+                Event event = LoadKit.event(sequence.getAndIncrement());
+                Answer answer = LoadKit.send(http, LoadKit.request(server.getPort(), event));
+                return new Sample(answer.nanos(), answer.status() == 200, answer.status(), event, null, false,
+                        answer.status() == 200 ? null : answer.status() + " " + answer.body());
+            };
+            phase("probe-rapi", "warmup", 1, 0, 3, options.max(), probe);
+            phase("probe-rapi", "probe", 1, 0, options.probeSeconds(), options.max(), probe);
+        } finally {
+            stop.set(true);
+            server.close();
+            poller.join(5000);
+        }
+    }
+
+    /** POST to a path nothing serves: Runtime API hop + Lambda HTTP adapter + routing, none of our code. */
+    private Sample unknownPath(long n) {
+        Event event = LoadKit.event(sequence.getAndIncrement());
+        HttpRequest request = HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/none"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(event.body())).build();
+        Answer answer = LoadKit.send(http, request);
+        return new Sample(answer.nanos(), answer.status() == 404, answer.status(), event, null, false,
+                answer.status() == 404 ? null : answer.status() + " " + answer.body());
+    }
+
+    /** A 1099Policy event signed with the wrong secret: our verification answers 401, no DynamoDB call. */
+    private Sample badSignature(long n) {
+        Event event = LoadKit.event(2 * sequence.getAndIncrement()); // even: 1099Policy
+        HttpRequest request = HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + event.path()))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .header(event.signatureHeader(), io.policywebhooks.ten99policy.ConvoySignatureVerifier.signAdvanced(
+                        List.of("not-the-secret"), io.policywebhooks.Webhooks.now(), event.body(),
+                        io.policywebhooks.ten99policy.ConvoySignatureVerifier.Hash.SHA512,
+                        io.policywebhooks.ten99policy.ConvoySignatureVerifier.Encoding.HEX))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(event.body())).build();
+        Answer answer = LoadKit.send(http, request);
+        return new Sample(answer.nanos(), answer.status() == 401, answer.status(), event, null, false,
+                answer.status() == 401 ? null : answer.status() + " " + answer.body());
+    }
+
+    // ---------------------------------------------------------------- the phase runner
+
+    /**
+     * Runs {@code operation} on {@code concurrency} threads, each in a closed loop, until {@code seconds} have
+     * passed or {@code max} operations were started, whichever comes first.
+     */
+    private Phase phase(String kind, String label, int concurrency, int round, int seconds, int max,
+            LongFunction<Sample> operation) throws InterruptedException {
+        ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
+        AtomicLong started = new AtomicLong();
+        CountDownLatch go = new CountDownLatch(1);
+        long[] deadline = new long[1];
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < concurrency; i++) {
+            Thread thread = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                while (System.nanoTime() < deadline[0]) {
+                    long n = started.getAndIncrement();
+                    if (n >= max) {
+                        break;
+                    }
+                    samples.add(operation.apply(n));
+                }
+            }, kind + "-" + concurrency + "-" + i);
+            threads.add(thread);
+            thread.start();
+        }
+        long start = System.nanoTime();
+        deadline[0] = start + Duration.ofSeconds(seconds).toNanos();
+        go.countDown();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        double wall = (System.nanoTime() - start) / 1e9;
+        Phase phase = new Phase(kind, label, concurrency, round, new ArrayList<>(samples), wall);
+        phases.add(phase);
+        System.out.printf(Locale.ROOT, "%-9s %-7s round %d c=%-2d  %6d ops in %5.1f s = %7.1f/s  errors %d  %s%n",
+                kind, label, round, concurrency, phase.samples().size(), wall, phase.throughput(), phase.errors(),
+                phase.latency());
+        phase.samples().stream().filter(s -> !s.ok()).limit(3)
+                .forEach(s -> System.out.println("    error: " + s.error()));
+        return phase;
+    }
+
+    // ---------------------------------------------------------------- verification
+
+    record Verification(int accepted, int distinctIds, int idMismatches, int duplicatesAnswered, int missing,
+            int bodyMismatches, int policyMismatches, int notAccepted, int storedUnacknowledged, int eventsInTable,
+            int policiesInTable, int extra, int bareOk, int bareInTable) {
+        boolean exactlyOnce() {
+            return accepted == distinctIds && idMismatches == 0 && duplicatesAnswered == 0 && missing == 0
+                    && bodyMismatches == 0 && policyMismatches == 0 && extra == 0;
+        }
+    }
+
+    private Verification verify(LoadKit.Dynalite db) {
+        List<Sample> sent = phases.stream().filter(p -> p.kind().equals("receiver"))
+                .flatMap(p -> p.samples().stream()).toList();
+        List<Sample> accepted = sent.stream().filter(s -> s.status() == 200).toList();
+        List<Sample> notAccepted = sent.stream().filter(s -> s.status() != 200).toList();
+        Set<String> ids = new HashSet<>();
+        int idMismatches = 0;
+        int duplicates = 0;
+        for (Sample s : accepted) {
+            ids.add(s.eventId());
+            idMismatches += s.event().expectedEventId().equals(s.eventId()) ? 0 : 1;
+            duplicates += s.duplicate() ? 1 : 0;
+        }
+        Map<String, Map<String, AttributeValue>> events = batchGet(db.client, DynaliteResource.TABLES.events(),
+                Tables.EVENT_ID, accepted.stream().map(Sample::eventId).toList());
+        Map<String, Map<String, AttributeValue>> policies = batchGet(db.client, DynaliteResource.TABLES.policies(),
+                Tables.POLICY_ID, accepted.stream().map(s -> s.event().policyId()).toList());
+        int missing = 0;
+        int bodyMismatches = 0;
+        int policyMismatches = 0;
+        for (Sample s : accepted) {
+            Map<String, AttributeValue> item = events.get(s.eventId());
+            if (item == null) {
+                missing++;
+                continue;
+            }
+            AttributeValue raw = item.get(Tables.RAW_BODY);
+            if (raw == null || !raw.s().equals(new String(s.event().body(), StandardCharsets.UTF_8))) {
+                bodyMismatches++;
+            }
+            Map<String, AttributeValue> policy = policies.get(s.event().policyId());
+            if (policy == null || policy.get(Tables.LAST_EVENT_ID) == null
+                    || !policy.get(Tables.LAST_EVENT_ID).s().equals(s.eventId())) {
+                policyMismatches++;
+            }
+        }
+        int storedUnacknowledged = batchGet(db.client, DynaliteResource.TABLES.events(), Tables.EVENT_ID,
+                notAccepted.stream().map(s -> s.event().expectedEventId()).toList()).size();
+        int eventsInTable = db.count(DynaliteResource.TABLES.events());
+        int policiesInTable = db.count(DynaliteResource.TABLES.policies());
+        int extra = eventsInTable - (ids.size() + storedUnacknowledged);
+        int bareOk = (int) phases.stream().filter(p -> p.kind().equals("bare")).flatMap(p -> p.samples().stream())
+                .filter(Sample::ok).count();
+        int bareInTable = db.count(LoadKit.BARE_TABLES.events());
+        return new Verification(accepted.size(), ids.size(), idMismatches, duplicates, missing, bodyMismatches,
+                policyMismatches, notAccepted.size(), storedUnacknowledged, eventsInTable, policiesInTable, extra,
+                bareOk, bareInTable);
+    }
+
+    /** Consistent BatchGetItem by key, 100 keys a call, unprocessed keys retried. */
+    private static Map<String, Map<String, AttributeValue>> batchGet(DynamoDbClient dynamo, String table,
+            String keyName, List<String> keys) {
+        Map<String, Map<String, AttributeValue>> found = new HashMap<>();
+        List<String> distinct = new ArrayList<>(new java.util.LinkedHashSet<>(keys));
+        for (int i = 0; i < distinct.size(); i += 100) {
+            List<Map<String, AttributeValue>> chunk = distinct.subList(i, Math.min(distinct.size(), i + 100)).stream()
+                    .map(k -> Map.of(keyName, AttributeValue.fromS(k))).toList();
+            Map<String, KeysAndAttributes> request = Map.of(table,
+                    KeysAndAttributes.builder().keys(chunk).consistentRead(true).build());
+            for (int attempt = 0; !request.isEmpty() && attempt < 20; attempt++) {
+                Map<String, KeysAndAttributes> ask = request;
+                var response = dynamo.batchGetItem(b -> b.requestItems(ask));
+                response.responses().getOrDefault(table, List.of())
+                        .forEach(item -> found.put(item.get(keyName).s(), item));
+                request = response.unprocessedKeys();
+            }
+        }
+        return found;
+    }
+
+    // ---------------------------------------------------------------- report
+
+    private void report(Map<String, Double> inProcess, String functionOutput, Verification v) throws Exception {
+        System.out.println();
+        System.out.println("## Probes at concurrency 1 (after warm-up)");
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("machine", LoadKit.machine());
+        json.put("options", options.toString());
+        for (Phase p : phases) {
+            if (p.label().equals("probe")) {
+                System.out.printf(Locale.ROOT, "%-10s %s%n", p.kind(), p.latency());
+                json.put(p.kind(), p.latency().toMap());
+            }
+        }
+        System.out.println();
+        System.out.println("## Per round");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        Map<Integer, List<double[]>> perLevel = new LinkedHashMap<>();
+        for (int round = 1; round <= options.rounds(); round++) {
+            for (int level : options.levels()) {
+                Phase receiver = find("receiver", level, round);
+                Phase bare = find("bare", level, round);
+                Stats r = receiver.latency();
+                Stats b = bare.latency();
+                Stats in = Stats.of(receiver.samples().stream().filter(Sample::ok)
+                        .map(s -> inProcess.get(s.eventId())).filter(d -> d != null)
+                        .mapToDouble(Double::doubleValue).toArray());
+                double ratio = r.p50() / b.p50();
+                System.out.printf(Locale.ROOT,
+                        "round %d c=%-2d receiver %7.1f/s err %d p50 %6.2f p90 %6.2f p99 %6.2f | bare %7.1f/s err %d "
+                                + "p50 %5.2f p90 %5.2f p99 %5.2f | ratio p50 %.2f | in-process p50 %5.2f p90 %5.2f "
+                                + "p99 %5.2f (n=%d)%n",
+                        round, level, receiver.throughput(), receiver.errors(), r.p50(), r.p90(), r.p99(),
+                        bare.throughput(), bare.errors(), b.p50(), b.p90(), b.p99(), ratio, in.p50(), in.p90(),
+                        in.p99(), in.n());
+                perLevel.computeIfAbsent(level, k -> new ArrayList<>()).add(new double[] {receiver.throughput(),
+                        r.p50(), r.p90(), r.p99(), bare.throughput(), b.p50(), b.p90(), b.p99(), ratio, in.p50(),
+                        in.p90(), in.p99(), receiver.errors(), bare.errors(), r.n(), b.n()});
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("round", round);
+                row.put("concurrency", level);
+                row.put("receiver_throughput", receiver.throughput());
+                row.put("receiver_errors", receiver.errors());
+                row.put("receiver", r.toMap());
+                row.put("bare_throughput", bare.throughput());
+                row.put("bare_errors", bare.errors());
+                row.put("bare", b.toMap());
+                row.put("ratio_p50", ratio);
+                row.put("in_process", in.toMap());
+                rows.add(row);
+            }
+        }
+        json.put("rounds", rows);
+
+        System.out.println();
+        System.out.println("## Median over " + options.rounds() + " rounds (ms; throughput in requests or write pairs/s)");
+        System.out.println("| c | receiver req/s | receiver p50 | p90 | p99 | bare pairs/s | bare p50 | p90 | p99 "
+                + "| p50 ratio | in-process p50 | p90 | p99 | e2e p50 − in-process p50 | errors (receiver/bare) |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        for (var entry : perLevel.entrySet()) {
+            double[] m = new double[16];
+            for (int k = 0; k < m.length; k++) {
+                final int index = k;
+                m[k] = LoadKit.median(entry.getValue().stream().map(a -> a[index]).toList());
+            }
+            double errorsReceiver = entry.getValue().stream().mapToDouble(a -> a[12]).sum();
+            double errorsBare = entry.getValue().stream().mapToDouble(a -> a[13]).sum();
+            System.out.printf(Locale.ROOT,
+                    "| %d | %.0f | %.2f | %.2f | %.2f | %.0f | %.2f | %.2f | %.2f | **%.2f** | %.2f | %.2f | %.2f "
+                            + "| %.2f | %.0f / %.0f |%n",
+                    entry.getKey(), m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9], m[10], m[11],
+                    m[1] - m[9], errorsReceiver, errorsBare);
+        }
+
+        List<Double> rejected = LoadKit.requestDurations(functionOutput, "rejected");
+        if (!rejected.isEmpty()) {
+            Stats in401 = Stats.of(rejected.stream().mapToDouble(Double::doubleValue).toArray());
+            System.out.println("in-process time of the 401 probe (WebhookService.receive, verification only): " + in401);
+            json.put("probe-401_in_process", in401.toMap());
+        }
+
+        System.out.println();
+        System.out.println("## Exactly once");
+        System.out.printf(Locale.ROOT,
+                "receiver: %d answered 200 (%d distinct event ids; %d id mismatches; %d answered duplicate=true); "
+                        + "%d missing from the table; %d stored with a different raw body; %d policies not carrying "
+                        + "their event; %d requests not answered 200, of which %d stored anyway; events table holds "
+                        + "%d items (%d beyond the accepted and stored-unacknowledged ones); policies table %d%n",
+                v.accepted(), v.distinctIds(), v.idMismatches(), v.duplicatesAnswered(), v.missing(),
+                v.bodyMismatches(), v.policyMismatches(), v.notAccepted(), v.storedUnacknowledged(),
+                v.eventsInTable(), v.extra(), v.policiesInTable());
+        System.out.printf(Locale.ROOT, "bare baseline: %d successful write pairs, %d items in its events table%n",
+                v.bareOk(), v.bareInTable());
+        System.out.println(v.exactlyOnce() ? "EXACTLY ONCE: yes (zero lost, zero duplicated, nothing else stored)"
+                : "EXACTLY ONCE: NO");
+        json.put("verification", v);
+
+        Path out = Path.of("target", "bench", "end-to-end-" + System.currentTimeMillis() + ".json");
+        Files.createDirectories(out.getParent());
+        LoadKit.JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), json);
+        System.out.println("results: " + out.toAbsolutePath());
+    }
+
+    private Phase find(String kind, int level, int round) {
+        return phases.stream().filter(p -> p.kind().equals(kind) && p.label().equals("measure")
+                && p.concurrency() == level && p.round() == round).findFirst().orElseThrow();
+    }
+}

@@ -1,0 +1,263 @@
+package io.policywebhooks.bench;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.WebhookStore;
+import io.policywebhooks.ten99policy.ConvoySignatureVerifier;
+import io.policywebhooks.ten99policy.ConvoySignatureVerifier.Encoding;
+import io.policywebhooks.ten99policy.ConvoySignatureVerifier.Hash;
+import io.policywebhooks.ten99policy.Ten99PolicyEvents;
+import io.policywebhooks.ten99policy.Ten99PolicyProvider;
+import io.policywebhooks.verticalinsure.VerticalInsureEvents;
+import io.policywebhooks.verticalinsure.VerticalInsureProvider;
+import io.policywebhooks.verticalinsure.VerticalInsureSignatureVerifier;
+import io.policywebhooks.webhook.BenchAccess;
+import io.policywebhooks.webhook.Delivery;
+import io.policywebhooks.webhook.Headers;
+import io.policywebhooks.webhook.InvalidSignatureException;
+import io.policywebhooks.webhook.Outcome;
+import io.policywebhooks.webhook.WebhookConfig;
+import io.policywebhooks.webhook.WebhookService;
+
+/**
+ * The whole in-process path of one delivery, without I/O: headers as the Lambda adapter hands them over
+ * (multi-valued, the signature split on commas) → {@link Headers#ofMulti} → verify → parse → map → the PutItem and
+ * UpdateItem requests (built by {@link WebhookStore} and received by a client that does no I/O).
+ * <ul>
+ * <li>{@code path*}: those steps composed here, 1099Policy with Convoy's advanced form and HMAC-SHA256;</li>
+ * <li>{@code receive*}: the same through {@link WebhookService#receive} and the real providers with the
+ * production default configuration (1099Policy: documented form, HMAC-SHA512 hex), which adds the outcome and the
+ * JSON request log line (built and handed to a logging handler that discards it: no console write).</li>
+ * </ul>
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = "-Dorg.jboss.logging.provider=jdk")
+@Warmup(iterations = 5, time = 2)
+@Measurement(iterations = 5, time = 1)
+public class PipelineBenchmark {
+    private static final Logger APP_LOGS = Logger.getLogger("io.policywebhooks");
+
+    @Param({Payloads.SMALL, Payloads.LARGE})
+    public String size;
+
+    private byte[] ten99Body;
+    private byte[] viBody;
+    private Map<String, List<String>> ten99AdvancedHeaders;
+    private Map<String, List<String>> ten99DocumentedHeaders;
+    private Map<String, List<String>> viHeaders;
+
+    private ConvoySignatureVerifier convoySha256;
+    private VerticalInsureSignatureVerifier viVerifier;
+    private CapturingDynamoDb dynamo;
+    private WebhookStore store;
+
+    private WebhookService service;
+    private Ten99PolicyProvider ten99Provider;
+    private VerticalInsureProvider viProvider;
+
+    @Setup
+    public void setUp() throws Exception {
+        APP_LOGS.setUseParentHandlers(false);
+        APP_LOGS.setLevel(Level.INFO);
+        APP_LOGS.addHandler(new Discard());
+
+        ten99Body = Payloads.ten99(size);
+        viBody = Payloads.verticalInsure(size);
+        List<String> secrets = List.of(Payloads.TEN99_SECRET);
+        String advanced = ConvoySignatureVerifier.signAdvanced(secrets, Payloads.SIGNED_AT, ten99Body, Hash.SHA256,
+                Encoding.HEX);
+        ten99AdvancedHeaders = lambdaHeaders("Convoy/v24.9.2",
+                Map.of(ConvoySignatureVerifier.SIGNATURE_HEADER, advanced));
+        ten99DocumentedHeaders = lambdaHeaders("Convoy/v24.9.2", Map.of(
+                ConvoySignatureVerifier.TIMESTAMP_HEADER, Long.toString(Payloads.SIGNED_AT),
+                ConvoySignatureVerifier.SIGNATURE_HEADER, ConvoySignatureVerifier.signWithTimestamp(
+                        Payloads.TEN99_SECRET, Payloads.SIGNED_AT, ten99Body, Hash.SHA512, Encoding.HEX)));
+        viHeaders = lambdaHeaders("Apache-HttpClient/4.5.14 (Java/17.0.9)", Map.of(
+                VerticalInsureSignatureVerifier.SIGNATURE_HEADER,
+                VerticalInsureSignatureVerifier.sign(Payloads.VI_KEY, viBody)));
+
+        convoySha256 = new ConvoySignatureVerifier(secrets, Hash.SHA256, Encoding.HEX, 300, Payloads.CLOCK);
+        viVerifier = new VerticalInsureSignatureVerifier(List.of(Payloads.VI_KEY));
+        dynamo = new CapturingDynamoDb();
+        store = new WebhookStore(dynamo, new Tables.Names("events", "policies", "assignments"));
+
+        WebhookConfig config = new BenchConfig();
+        service = new WebhookService(store, Payloads.CLOCK, config);
+        ten99Provider = new Ten99PolicyProvider(config, Payloads.CLOCK);
+        viProvider = new VerticalInsureProvider(config);
+
+        // Every variant must end in a stored event with a state write, or it would measure a shortcut.
+        check(service.receive(ten99Provider, ten99Body, Headers.ofMulti(ten99DocumentedHeaders)));
+        check(service.receive(viProvider, viBody, Headers.ofMulti(viHeaders)));
+    }
+
+    private void check(Outcome outcome) {
+        if (outcome.status() != 200 || dynamo.lastPut == null || dynamo.lastUpdate == null) {
+            throw new IllegalStateException("setup: " + outcome);
+        }
+        dynamo.lastPut = null;
+        dynamo.lastUpdate = null;
+    }
+
+    /** What quarkus-amazon-lambda-http hands the resource: API Gateway headers, values split on commas. */
+    private static Map<String, List<String>> lambdaHeaders(String userAgent, Map<String, String> signed) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        headers.put("accept", List.of("*/*"));
+        headers.put("accept-encoding", List.of("gzip"));
+        headers.put("content-type", List.of("application/json"));
+        headers.put("host", List.of("abc123xyz0.execute-api.us-east-1.amazonaws.com"));
+        headers.put("user-agent", List.of(userAgent));
+        headers.put("x-amzn-trace-id", List.of("Root=1-6515a1f3-0c2e7b5d3f9a4e1b2c3d4e5f"));
+        headers.put("x-forwarded-for", List.of("34.102.136.180"));
+        headers.put("x-forwarded-port", List.of("443"));
+        headers.put("x-forwarded-proto", List.of("https"));
+        signed.forEach((name, value) -> headers.put(name, List.of(value.split(","))));
+        return headers;
+    }
+
+    // ---- composed ----
+
+    @Benchmark
+    public void pathTen99Sha256(Blackhole bh) throws InvalidSignatureException {
+        Headers headers = Headers.ofMulti(ten99AdvancedHeaders);
+        convoySha256.verify(ten99Body, headers);
+        Instant receivedAt = Payloads.CLOCK.instant();
+        Delivery delivery = Ten99PolicyEvents.map(ten99Body, BenchAccess.parse(ten99Body), headers, receivedAt);
+        requests(delivery, receivedAt, bh);
+    }
+
+    @Benchmark
+    public void pathVerticalInsure(Blackhole bh) throws InvalidSignatureException {
+        Headers headers = Headers.ofMulti(viHeaders);
+        viVerifier.verify(viBody, headers);
+        Instant receivedAt = Payloads.CLOCK.instant();
+        Delivery delivery = VerticalInsureEvents.map(viBody, BenchAccess.parse(viBody), receivedAt);
+        requests(delivery, receivedAt, bh);
+    }
+
+    private void requests(Delivery delivery, Instant now, Blackhole bh) {
+        bh.consume(store.putEvent(delivery.event()));
+        bh.consume(store.applyState(delivery.state(), now));
+        bh.consume(dynamo.lastPut);
+        bh.consume(dynamo.lastUpdate);
+    }
+
+    // ---- through WebhookService ----
+
+    @Benchmark
+    public Outcome receiveTen99(Blackhole bh) {
+        Outcome outcome = service.receive(ten99Provider, ten99Body, Headers.ofMulti(ten99DocumentedHeaders));
+        bh.consume(dynamo.lastPut);
+        bh.consume(dynamo.lastUpdate);
+        return outcome;
+    }
+
+    @Benchmark
+    public Outcome receiveVerticalInsure(Blackhole bh) {
+        Outcome outcome = service.receive(viProvider, viBody, Headers.ofMulti(viHeaders));
+        bh.consume(dynamo.lastPut);
+        bh.consume(dynamo.lastUpdate);
+        return outcome;
+    }
+
+    /** The logging handler: takes the record, writes nothing (console I/O is not part of this benchmark). */
+    static final class Discard extends Handler {
+        volatile LogRecord last;
+
+        @Override
+        public void publish(LogRecord record) {
+            last = record;
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** The production defaults of application.properties, with real-looking secrets instead of the local ones. */
+    static final class BenchConfig implements WebhookConfig {
+        @Override
+        public Ten99Policy ten99policy() {
+            return new Ten99Policy() {
+                @Override
+                public Optional<String> secrets() {
+                    return Optional.of(Payloads.TEN99_SECRET);
+                }
+
+                @Override
+                public String signatureHash() {
+                    return "SHA512";
+                }
+
+                @Override
+                public String signatureEncoding() {
+                    return "hex";
+                }
+            };
+        }
+
+        @Override
+        public VerticalInsure verticalInsure() {
+            return () -> Optional.of(Payloads.VI_KEY);
+        }
+
+        @Override
+        public TableNames tables() {
+            return new TableNames() {
+                @Override
+                public String events() {
+                    return "events";
+                }
+
+                @Override
+                public String policies() {
+                    return "policies";
+                }
+
+                @Override
+                public String assignments() {
+                    return "assignments";
+                }
+            };
+        }
+
+        @Override
+        public long timestampToleranceSeconds() {
+            return 300;
+        }
+
+        @Override
+        public int maxBodyBytes() {
+            return 131072;
+        }
+    }
+}
