@@ -199,8 +199,12 @@ class ConvoySignatureVerifierPropertyTest {
                     w(2, () -> g.between(0L, 3600L)));
             long t = NOW + g.frequency(w(1, () -> -tolerance), w(1, () -> tolerance),
                     w(6, () -> g.between(-tolerance, tolerance)));
-            byte[] body = g.body();
             Form form = g.pick(Form.class);
+            byte[] body = g.body();
+            if (form == Form.SIMPLE && startsWithDigitsAndComma(body)) {
+                // refused on purpose in the simple form (see the cross-form replay property below); JSON never is
+                body = concat(new byte[] {'{'}, body);
+            }
             forms.merge(form, 1, Integer::sum);
             Map<String, String> map = signedHeaders(g, form, secret, t, body, hash, encoding);
             for (int i = g.between(0, 2); i > 0; i--) {
@@ -486,5 +490,13 @@ class ConvoySignatureVerifierPropertyTest {
         byte[] b = new byte[bytes];
         new SecureRandom().nextBytes(b);
         return HexFormat.of().formatHex(b);
+    }
+
+    private static boolean startsWithDigitsAndComma(byte[] body) {
+        int i = 0;
+        while (i < body.length && body[i] >= '0' && body[i] <= '9') {
+            i++;
+        }
+        return i > 0 && i < body.length && body[i] == ',';
     }
 }
