@@ -25,6 +25,9 @@ public final class Attributes {
     /** DynamoDB allows 32 levels of nesting; deeper documents are stored raw only. */
     static final int MAX_DEPTH = 32;
 
+    /** 10000-01-01T00:00:00Z: provider times at or after it are refused, stored times are always before it. */
+    private static final long MAX_EPOCH_SECONDS = 253402300800L;
+
     /**
      * ISO-8601 UTC with fixed millisecond precision, so stored timestamps sort as strings
      * ({@code received_at} is an index sort key).
@@ -34,6 +37,15 @@ public final class Attributes {
 
     public static String iso(Instant instant) {
         return ISO_MILLIS.format(instant);
+    }
+
+    /** {@code String.format("%0<width>d", value)} without the Formatter (~1 µs and ~2 KB per call). */
+    public static String zeroPadded(long value, int width) {
+        if (value < 0) {
+            return String.format("%0" + width + "d", value); // a pre-1970 time: rare, keep the exact format
+        }
+        String digits = Long.toString(value);
+        return digits.length() >= width ? digits : "0".repeat(width - digits.length()) + digits;
     }
 
     /**
@@ -54,20 +66,20 @@ public final class Attributes {
         if (!text.isEmpty() && text.length() <= 11 && text.chars().allMatch(Character::isDigit)) {
             return epochSeconds(Long.parseLong(text));
         }
+        // Only a date-time has the 'T' (ISO parsing is case-insensitive) and a plain date never does, so exactly one
+        // parser can succeed: trying the other first cost an exception with a stack trace per date (~µs each).
         try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException notDateTime) {
-            try {
-                return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
-            } catch (DateTimeParseException notDate) {
-                return null;
-            }
+            return text.indexOf('T') >= 0 || text.indexOf('t') >= 0
+                    ? OffsetDateTime.parse(text).toInstant()
+                    : LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+        } catch (DateTimeParseException notDateOrDateTime) {
+            return null;
         }
     }
 
     private static Instant epochSeconds(long seconds) {
         // Beyond year 9999 the ISO format breaks; such a value is not a real event time.
-        return seconds >= 0 && seconds < 253402300800L ? Instant.ofEpochSecond(seconds) : null;
+        return seconds >= 0 && seconds < MAX_EPOCH_SECONDS ? Instant.ofEpochSecond(seconds) : null;
     }
 
     /** Puts {@code name} as a string when {@code node} is a non-empty text or number; skips it otherwise. */

@@ -148,7 +148,7 @@ public final class Ten99PolicyEvents {
 
     /** Sorts as a string: zero-padded epoch millis, lifecycle rank, event id. */
     static String orderKey(Instant at, int rank, String eventId) {
-        return String.format("%015d#%d#%s", at.toEpochMilli(), rank, eventId);
+        return Attributes.zeroPadded(at.toEpochMilli(), 15) + "#" + rank + "#" + eventId; // String.format: ~1 µs
     }
 
     private static String text(JsonNode node, String field) {

@@ -160,7 +160,7 @@ public final class VerticalInsureEvents {
 
     /** Sorts as a string: zero-padded version, lifecycle rank, event id. */
     static String orderKey(long version, int rank, String eventId) {
-        return String.format("%010d#%d#%s", version, rank, eventId);
+        return Attributes.zeroPadded(version, 10) + "#" + rank + "#" + eventId; // String.format: ~1 µs
     }
 
     private static long version(JsonNode node) {

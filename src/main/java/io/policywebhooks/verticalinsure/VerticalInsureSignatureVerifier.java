@@ -29,12 +29,7 @@ public final class VerticalInsureSignatureVerifier {
             throw new InvalidSignatureException("missing signature");
         }
         String hex = header.trim();
-        byte[] provided;
-        try {
-            provided = hex.length() == SIGNATURE_HEX_CHARS ? Hmac.HEX.parseHex(hex) : null;
-        } catch (IllegalArgumentException e) {
-            provided = null;
-        }
+        byte[] provided = hex.length() == SIGNATURE_HEX_CHARS ? Hmac.parseHex(hex, 0, hex.length()) : null;
         if (provided == null) {
             throw new InvalidSignatureException("malformed signature");
         }
