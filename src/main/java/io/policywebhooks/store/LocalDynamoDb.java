@@ -31,14 +31,14 @@ public final class LocalDynamoDb {
             return null;
         }
         Path dir = packageDir();
-        Path cli = dir.resolve("node_modules/dynalite/cli.js");
-        if (!Files.exists(cli)) {
+        if (!Files.exists(dir.resolve("node_modules/dynalite/index.js"))) {
             run(dir, Duration.ofMinutes(5), "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error");
             // (npm's output goes to npm-ci.log: a test JVM's stdout belongs to Surefire's fork protocol)
         }
         try {
-            Process process = new ProcessBuilder("node", cli.toString(), "--host", HOST, "--port",
-                    Integer.toString(port), "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0")
+            // server.js: dynalite in memory, tables active at once, surviving clients that abort a request
+            Process process = new ProcessBuilder("node", dir.resolve("server.js").toString(), "--host", HOST,
+                    "--port", Integer.toString(port))
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("dynalite-" + port + ".log").toFile())
                     .start();

@@ -1,0 +1,30 @@
+'use strict'
+// Starts dynalite as its cli.js does (in memory, tables ACTIVE at once), on the host and port given:
+//   node server.js --host 127.0.0.1 --port 8000
+// One difference: a client that gives up on a request mid-body (an AWS SDK attempt timeout closes the socket)
+// no longer ends the process. dynalite rethrows that request's error (index.js:
+// `req.on('error', function (err) { throw err })`), which is uncaught and kills the server; the request never
+// reached dynalite's handler, so nothing was half-written and serving on is safe. Any other uncaught error still
+// ends the process, as before.
+const dynalite = require('dynalite')
+
+function option (name, fallback) {
+  const at = process.argv.indexOf('--' + name)
+  return at >= 0 && at + 1 < process.argv.length ? process.argv[at + 1] : fallback
+}
+
+process.on('uncaughtException', function (err) {
+  if (err && err.code === 'ECONNRESET') {
+    console.log('a client closed its connection during a request (' + err.message + '); still serving')
+    return
+  }
+  console.error(err)
+  process.exit(1)
+})
+
+const host = option('host', '127.0.0.1')
+const port = Number(option('port', '8000'))
+const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 })
+server.listen(port, host, function () {
+  console.log('Dynalite listening at: http://%s:%s', host, server.address().port)
+})
