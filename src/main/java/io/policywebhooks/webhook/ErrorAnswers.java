@@ -11,6 +11,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 /** Every error the framework raises (404, 405, 415, …) and any fault answer small JSON, never a stack trace. */
 public class ErrorAnswers {
     private static final Logger LOG = Logger.getLogger(ErrorAnswers.class);
+    /** Enough frames to find the failing line from a log line, few enough to keep it one readable line. */
+    private static final int FRAMES = 6;
 
     @ServerExceptionMapper
     public Response http(WebApplicationException e) {
@@ -26,9 +28,22 @@ public class ErrorAnswers {
 
     @ServerExceptionMapper
     public Response fault(Throwable e) {
-        // The class name only: a message could echo request content.
-        LOG.errorf("unexpected failure: %s", e.getClass().getName());
+        // Class names and code locations only: a message could echo request content, a frame cannot.
+        LOG.errorf("unexpected failure: %s", where(e));
         return error(500, "internal error").build();
+    }
+
+    /** {@code Type at frame < frame …}, for each cause in turn, with no exception message. */
+    static String where(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            text.append(text.length() == 0 ? "" : "; caused by ").append(t.getClass().getName());
+            StackTraceElement[] frames = t.getStackTrace();
+            for (int i = 0; i < Math.min(frames.length, FRAMES); i++) {
+                text.append(i == 0 ? " at " : " < ").append(frames[i]);
+            }
+        }
+        return text.toString();
     }
 
     private static String reason(int status) {
