@@ -51,27 +51,37 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * <ol>
  * <li>dynalite on loopback with the tables; target/function.zip started as Lambda runs it ({@link LambdaArtifact}:
  * AWS's runtime interface client polling Quarkus's mock Runtime API, which turns HTTP requests into API Gateway v2
- * events). One function process = one Lambda instance: it takes one invocation at a time, so concurrency above 1
- * queues in the Runtime API, as it would on one Lambda instance (Lambda scales by adding instances).</li>
- * <li>Warm-up, then probes at concurrency 1: an unknown path (404: the Runtime API hop and the Lambda HTTP adapter,
- * none of our code) and a bad signature (401: our verification, no DynamoDB).</li>
- * <li>For each round and each concurrency level (1, 8, 32): a short warm-up, then for a bounded time and count
+ * events). One function process = one Lambda instance: it takes one invocation at a time. With {@code --scaling
+ * single} (default) overlapping requests queue in the Runtime API, as they would for one Lambda instance; with
+ * {@code --scaling lambda} the pool grows to one instance per concurrent request before each level (all polling the
+ * same Runtime API), as Lambda scales out, and the new instances get a full warm-up first.</li>
+ * <li>Warm-up (60 s of receiver requests at concurrency 4, 30 s of bare writes).</li>
+ * <li>For each concurrency level (1, 8, 32) and each round: a short warm-up, then for a bounded time and count
  * (a) the receiver: distinct correctly signed events of both providers, alternating, each timed from send to
  * answer; (b) the baseline: the same client issuing the very PutItem and UpdateItem requests the receiver builds
  * for such events (built before the clock starts by the production mapping and {@link WebhookStore} on a client
  * that does no I/O), against the same dynalite at the same concurrency, into separate tables of the same
  * schema.</li>
+ * <li>Probes at concurrency 1, in the warmest state: the mock Runtime API alone, polled by a trivial poller in this
+ * JVM (its hop, no function); an unknown path (404: the hop plus the runtime interface client, the Lambda HTTP
+ * adapter and routing, none of our code); a bad signature (401: the same plus JAX-RS and our verification, no
+ * DynamoDB); the bare writes paced with a 2 ms pause between pairs (the writer and dynalite idle between two
+ * deliveries, as they are behind the receiver).</li>
  * <li>Verification: every event answered 200 is in the events table exactly once with its exact raw body, its
  * policy carries it as last event, the table holds nothing else; answers other than 200 are looked up too.</li>
  * <li>In-process time: the function's JSON request log line gives {@code duration_ms} (WebhookService.receive:
  * verify, parse, map, both writes), matched by event id; end-to-end minus in-process is the Runtime API hop, the
  * Lambda HTTP adapter and JAX-RS.</li>
  * </ol>
- * Run: {@code ./mvnw -B -Pbench -DskipTests package exec:exec@e2e} (options via {@code -De2e.args="…"}).
+ * Options ({@code -De2e.args="…"}): {@code --levels 1,8,32 --seconds 20 --max 20000 --warmup 60
+ * --warmup-concurrency 4 --level-warmup 3 --probe 10 --rounds 3 --jvm default|lambda --scaling single|lambda}
+ * ({@code --jvm lambda}: the function JVM gets the Lambda java runtime's flags through JAVA_TOOL_OPTIONS). Every loop
+ * is bounded by time and count.
+ * Run: {@code ./mvnw -B -Pbench -DskipTests package exec:exec@e2e}.
  */
 public final class EndToEndLoad {
     record Options(List<Integer> levels, int seconds, int max, int warmupSeconds, int warmupConcurrency,
-            int levelWarmupSeconds, int probeSeconds, int rounds, String jvm) {
+            int levelWarmupSeconds, int probeSeconds, int rounds, String jvm, String scaling) {
         static Options parse(String[] args) {
             List<Integer> levels = List.of(1, 8, 32);
             int seconds = 20;
@@ -82,6 +92,7 @@ public final class EndToEndLoad {
             int probe = 10;
             int rounds = 3;
             String jvm = "default";
+            String scaling = "single";
             for (int i = 0; i + 1 < args.length; i += 2) {
                 String value = args[i + 1];
                 switch (args[i]) {
@@ -95,13 +106,18 @@ public final class EndToEndLoad {
                     case "--level-warmup" -> levelWarmup = Integer.parseInt(value);
                     case "--probe" -> probe = Integer.parseInt(value);
                     case "--rounds" -> rounds = Integer.parseInt(value);
+                    case "--scaling" -> scaling = value;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
             if (!jvm.equals("default") && !jvm.equals("lambda")) {
                 throw new IllegalArgumentException("--jvm default|lambda");
             }
-            return new Options(levels, seconds, max, warmup, warmupConcurrency, levelWarmup, probe, rounds, jvm);
+            if (!scaling.equals("single") && !scaling.equals("lambda")) {
+                throw new IllegalArgumentException("--scaling single|lambda");
+            }
+            return new Options(levels, seconds, max, warmup, warmupConcurrency, levelWarmup, probe, rounds, jvm,
+                    scaling);
         }
     }
 
@@ -152,6 +168,9 @@ public final class EndToEndLoad {
                 environment.put("JAVA_TOOL_OPTIONS", LoadKit.LAMBDA_JVM_FLAGS);
             }
             System.out.println("function JVM flags: " + environment.getOrDefault("JAVA_TOOL_OPTIONS", "(defaults)"));
+            System.out.println("scaling: " + (options.scaling().equals("lambda")
+                    ? "lambda (one function instance per concurrent request, all polling one Runtime API)"
+                    : "single (one function instance; overlapping requests queue in the Runtime API)"));
             LambdaArtifact function = LambdaArtifact.start("bench-e2e", environment);
             try {
                 function.awaitStarted(120);
@@ -166,8 +185,18 @@ public final class EndToEndLoad {
                 phase("bare", "warmup", options.warmupConcurrency(), 0, options.warmupSeconds() / 2,
                         Integer.MAX_VALUE, this::bareWrites);
 
-                for (int round = 1; round <= options.rounds(); round++) {
-                    for (int level : options.levels()) {
+                for (int level : options.levels()) {
+                    if (options.scaling().equals("lambda") && function.instances() < level) {
+                        // as Lambda does under overlapping requests: one instance per concurrent request; the new
+                        // ones get the level's warm-up at that concurrency before anything is measured
+                        while (function.instances() < level) {
+                            function.addInstance("bench-e2e-" + (function.instances() + 1), environment);
+                        }
+                        System.out.println("instances polling the Runtime API: " + function.instances());
+                        phase("receiver", "warmup", level, 0, options.warmupSeconds(), Integer.MAX_VALUE,
+                                this::receiver);
+                    }
+                    for (int round = 1; round <= options.rounds(); round++) {
                         phase("receiver", "warmup", level, round, options.levelWarmupSeconds(), options.max(),
                                 this::receiver);
                         phase("bare", "warmup", level, round, options.levelWarmupSeconds(), options.max(),
@@ -182,6 +211,9 @@ public final class EndToEndLoad {
                 phase("probe-404", "probe", 1, 0, options.probeSeconds(), options.max(), this::unknownPath);
                 phase("probe-401", "warmup", 1, 0, 3, options.max(), this::badSignature);
                 phase("probe-401", "probe", 1, 0, options.probeSeconds(), options.max(), this::badSignature);
+                // the bare writes again, but paced like the receiver's (idle between pairs, as dynalite and the
+                // writer are between two deliveries): how much of the gap is waking up rather than working
+                phase("bare-paced", "probe", 1, 0, options.probeSeconds(), options.max(), this::pacedBareWrites);
                 System.out.println("load average after: " + LoadKit.loadAverage());
 
                 Map<String, Double> inProcess = LoadKit.requestDurations(function.output());
@@ -290,6 +322,16 @@ public final class EndToEndLoad {
             server.close();
             poller.join(5000);
         }
+    }
+
+    /** {@link #bareWrites} after an untimed 2 ms pause (about the receiver's time outside the writes). */
+    private Sample pacedBareWrites(long n) {
+        try {
+            Thread.sleep(2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return bareWrites(n);
     }
 
     /** POST to a path nothing serves: Runtime API hop + Lambda HTTP adapter + routing, none of our code. */
@@ -418,7 +460,7 @@ public final class EndToEndLoad {
         int eventsInTable = db.count(DynaliteResource.TABLES.events());
         int policiesInTable = db.count(DynaliteResource.TABLES.policies());
         int extra = eventsInTable - (ids.size() + storedUnacknowledged);
-        int bareOk = (int) phases.stream().filter(p -> p.kind().equals("bare")).flatMap(p -> p.samples().stream())
+        int bareOk = (int) phases.stream().filter(p -> p.kind().startsWith("bare")).flatMap(p -> p.samples().stream())
                 .filter(Sample::ok).count();
         int bareInTable = db.count(LoadKit.BARE_TABLES.events());
         return new Verification(accepted.size(), ids.size(), idMismatches, duplicates, missing, bodyMismatches,
@@ -521,10 +563,12 @@ public final class EndToEndLoad {
                     m[1] - m[9], errorsReceiver, errorsBare);
         }
 
+        // only the 401 probes log "rejected" (its 3 s warm-up included: with several instances the logs interleave)
         List<Double> rejected = LoadKit.requestDurations(functionOutput, "rejected");
         if (!rejected.isEmpty()) {
             Stats in401 = Stats.of(rejected.stream().mapToDouble(Double::doubleValue).toArray());
-            System.out.println("in-process time of the 401 probe (WebhookService.receive, verification only): " + in401);
+            System.out.println("in-process time of the 401 probe and its warm-up (WebhookService.receive, "
+                    + "verification only): " + in401);
             json.put("probe-401_in_process", in401.toMap());
         }
 

@@ -33,12 +33,17 @@ public final class LambdaArtifact implements AutoCloseable {
     public static final String JVM_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
 
     private final MockHttpEventServer runtimeApi;
+    private final Path dir;
     private final Process process;
     private final Path log;
     private final long startedNanos;
+    /** Further instances polling the same Runtime API (benchmarks), with their logs. */
+    private final List<Process> moreProcesses = new ArrayList<>();
+    private final List<Path> moreLogs = new ArrayList<>();
 
-    private LambdaArtifact(MockHttpEventServer runtimeApi, Process process, Path log, long startedNanos) {
+    private LambdaArtifact(MockHttpEventServer runtimeApi, Path dir, Process process, Path log, long startedNanos) {
         this.runtimeApi = runtimeApi;
+        this.dir = dir;
         this.process = process;
         this.log = log;
         this.startedNanos = startedNanos;
@@ -49,6 +54,40 @@ public final class LambdaArtifact implements AutoCloseable {
         Path dir = unpack(Path.of("target", name).toAbsolutePath());
         MockHttpEventServer runtimeApi = new MockHttpEventServer();
         runtimeApi.start(0);
+        Path log = dir.resolveSibling(name + ".log");
+        long started = System.nanoTime();
+        Process process = launch(dir, log, runtimeApi.getPort(), environment);
+        return new LambdaArtifact(runtimeApi, dir, process, log, started);
+    }
+
+    /**
+     * Starts one more instance of the function polling the same Runtime API, as Lambda adds instances when requests
+     * overlap (each instance takes one invocation at a time); its output goes to {@code target/<name>.log}, and it
+     * is stopped with this one. Returns once it has started.
+     */
+    public void addInstance(String name, Map<String, String> environment) throws IOException, InterruptedException {
+        Path moreLog = dir.resolveSibling(name + ".log");
+        Files.deleteIfExists(moreLog);
+        Process more = launch(dir, moreLog, runtimeApi.getPort(), environment);
+        moreProcesses.add(more);
+        moreLogs.add(moreLog);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!(Files.exists(moreLog) && Files.readString(moreLog).contains(" started in "))) {
+            if (!more.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("instance " + name + " did not start:\n"
+                        + (Files.exists(moreLog) ? Files.readString(moreLog) : ""));
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Number of function processes polling the Runtime API. */
+    public int instances() {
+        return 1 + moreProcesses.size();
+    }
+
+    private static Process launch(Path dir, Path log, int runtimeApiPort, Map<String, String> environment)
+            throws IOException {
         List<String> command = new ArrayList<>();
         if (Files.exists(dir.resolve("bootstrap"))) {
             dir.resolve("bootstrap").toFile().setExecutable(true);
@@ -61,17 +100,15 @@ public final class LambdaArtifact implements AutoCloseable {
             command.add("com.amazonaws.services.lambda.runtime.api.client.AWSLambda");
             command.add(JVM_HANDLER);
         }
-        Path log = dir.resolveSibling(name + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().clear(); // nothing from this machine leaks in: only what Lambda would set
         builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         // The mock server serves the Runtime API under /_lambda_; the function builds its URLs as
         // "http://" + AWS_LAMBDA_RUNTIME_API + "/2018-06-01/runtime/…", so the prefix rides along in the variable.
-        builder.environment().put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + runtimeApi.getPort() + "/_lambda_");
+        builder.environment().put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + runtimeApiPort + "/_lambda_");
         builder.environment().putAll(environment);
-        long started = System.nanoTime();
-        return new LambdaArtifact(runtimeApi, builder.start(), log, started);
+        return builder.start();
     }
 
     /** The runtime interface client and its own dependencies, which the java21 runtime provides (not the zip). */
@@ -132,9 +169,13 @@ public final class LambdaArtifact implements AutoCloseable {
         return startedNanos;
     }
 
-    /** Everything the function printed (stdout and stderr). */
+    /** Everything the function printed (stdout and stderr); with more instances, all of them, one after another. */
     public String output() throws IOException {
-        return Files.exists(log) ? Files.readString(log) : "";
+        StringBuilder all = new StringBuilder(Files.exists(log) ? Files.readString(log) : "");
+        for (Path more : moreLogs) {
+            all.append(Files.exists(more) ? Files.readString(more) : "");
+        }
+        return all.toString();
     }
 
     /**
@@ -170,10 +211,14 @@ public final class LambdaArtifact implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        process.destroy();
+        List<Process> all = new ArrayList<>(moreProcesses);
+        all.add(process);
+        all.forEach(Process::destroy);
         try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+            for (Process p : all) {
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
