@@ -47,6 +47,7 @@ public final class Hmac {
     /** HMAC of the concatenated parts under key {@code keyIndex}. */
     public byte[] compute(int keyIndex, byte[]... parts) {
         Mac mac = perThread.get()[keyIndex];
+        mac.reset(); // a no-op after doFinal; clean even if an earlier call on this thread died mid-update
         for (byte[] part : parts) {
             mac.update(part);
         }
