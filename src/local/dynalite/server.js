@@ -14,7 +14,7 @@ function option (name, fallback) {
 }
 
 process.on('uncaughtException', function (err) {
-  if (err && err.code === 'ECONNRESET') {
+  if (err && err.code === 'ECONNRESET' && err.message === 'aborted') {
     console.log('a client closed its connection during a request (' + err.message + '); still serving')
     return
   }

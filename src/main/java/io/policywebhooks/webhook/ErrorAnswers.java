@@ -1,5 +1,9 @@
 package io.policywebhooks.webhook;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -13,6 +17,8 @@ public class ErrorAnswers {
     private static final Logger LOG = Logger.getLogger(ErrorAnswers.class);
     /** Enough frames to find the failing line from a log line, few enough to keep it one readable line. */
     private static final int FRAMES = 6;
+    /** Causes followed at most; a cause chain can loop (A caused by B caused by A). */
+    private static final int CAUSES = 8;
 
     @ServerExceptionMapper
     public Response http(WebApplicationException e) {
@@ -33,10 +39,11 @@ public class ErrorAnswers {
         return error(500, "internal error").build();
     }
 
-    /** {@code Type at frame < frame …}, for each cause in turn, with no exception message. */
+    /** {@code Type at frame < frame …}, for each cause in turn (a few, each once), with no exception message. */
     static String where(Throwable e) {
         StringBuilder text = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable t = e; t != null && seen.size() < CAUSES && seen.add(t); t = t.getCause()) {
             text.append(text.length() == 0 ? "" : "; caused by ").append(t.getClass().getName());
             StackTraceElement[] frames = t.getStackTrace();
             for (int i = 0; i < Math.min(frames.length, FRAMES); i++) {

@@ -17,4 +17,16 @@ class ErrorAnswersTest {
         assertTrue(line.contains("; caused by java.lang.NullPointerException at "), line);
         assertFalse(line.contains("whsec_abc") || line.contains("jane@example.com") || line.contains("secret"), line);
     }
+
+    /** A cause chain that loops back on itself still gives one bounded line (not an endless one). */
+    @Test
+    void aLoopingCauseChainIsFollowedOnce() {
+        RuntimeException a = new RuntimeException("a");
+        IllegalStateException b = new IllegalStateException("b", a);
+        a.initCause(b);
+        String line = ErrorAnswers.where(a);
+        assertTrue(line.startsWith("java.lang.RuntimeException at "), line);
+        assertTrue(line.contains("; caused by java.lang.IllegalStateException at "), line);
+        assertFalse(line.contains("; caused by java.lang.RuntimeException"), line);
+    }
 }
