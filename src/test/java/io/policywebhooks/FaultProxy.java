@@ -108,17 +108,25 @@ public final class FaultProxy implements AutoCloseable {
         Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
         open.add(client);
         open.add(upstream);
-        Thread back = new Thread(() -> pump(upstream, client), "fault-proxy-back");
+        Thread back = new Thread(() -> pump(upstream, client, false), "fault-proxy-back");
         back.setDaemon(true);
         back.start();
-        pump(client, upstream);
+        pump(client, upstream, true);
     }
 
-    private void pump(Socket from, Socket to) {
+    /**
+     * @param requests whether this is the client-to-dynalite direction: there every chunk is checked against the
+     *        mode, so a request sent on a pooled connection right after a switch to a fault never reaches dynalite
+     *        (the watcher alone left a window of up to 20 ms in which it still did)
+     */
+    private void pump(Socket from, Socket to, boolean requests) {
         byte[] buffer = new byte[16 * 1024];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                if (requests && mode() != Mode.UP) {
+                    break; // both sockets are closed below
+                }
                 out.write(buffer, 0, n);
                 out.flush();
             }
