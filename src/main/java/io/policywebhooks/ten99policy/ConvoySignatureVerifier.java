@@ -78,8 +78,7 @@ public final class ConvoySignatureVerifier {
         if (header.length() > MAX_HEADER_CHARS) {
             throw new InvalidSignatureException("malformed signature");
         }
-        if (isAdvanced(header)) {
-            verifyAdvanced(header, rawBody);
+        if (verifyIfAdvanced(header, rawBody)) {
             return;
         }
         byte[] signature = decode(header, 0, header.length());
@@ -105,22 +104,17 @@ public final class ConvoySignatureVerifier {
      * follows a trimmed element is blanks and a comma.
      */
 
-    /** Convoy advanced: any element (trimmed) is {@code t=…} or {@code v1=…}; hex and base64 never look so. */
-    private static boolean isAdvanced(String header) {
-        for (int start = 0; start < header.length(); start = elementEnd(header, start) + 1) {
-            int from = skipBlanks(header, start, elementEnd(header, start));
-            if (header.startsWith("t=", from) || header.startsWith("v1=", from)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void verifyAdvanced(String header, byte[] rawBody) throws InvalidSignatureException {
+    /**
+     * Convoy advanced: the header is in that form when any element (trimmed) is {@code t=…} or {@code v1=…}; hex and
+     * base64 signatures never look so.
+     *
+     * @return false when the header is not in the advanced form; true once it is and verified (else it throws)
+     */
+    private boolean verifyIfAdvanced(String header, byte[] rawBody) throws InvalidSignatureException {
         String timestamp = null;
         byte[][] signatures = new byte[MAX_SIGNATURES][];
         int count = 0;
-        for (int start = 0; start < header.length(); start = elementEnd(header, start) + 1) {
+        for (int start = 0; start < header.length();) {
             int end = elementEnd(header, start);
             int from = skipBlanks(header, start, end);
             if (header.startsWith("t=", from)) {
@@ -135,6 +129,10 @@ public final class ConvoySignatureVerifier {
                 signatures[count++] = decode(header, from + 3, end);
             }
             // other schemes (v0=, …) are ignored, as Stripe's and Convoy's own verifiers do
+            start = end + 1;
+        }
+        if (timestamp == null && count == 0) {
+            return false;
         }
         if (timestamp == null) {
             throw new InvalidSignatureException("missing timestamp");
@@ -144,6 +142,7 @@ public final class ConvoySignatureVerifier {
         }
         String t = checkTimestamp(timestamp);
         compare(Arrays.copyOf(signatures, count), t.getBytes(StandardCharsets.US_ASCII), rawBody);
+        return true;
     }
 
     private static int elementEnd(String header, int start) {
@@ -160,7 +159,7 @@ public final class ConvoySignatureVerifier {
     }
 
     /** Whether the body starts like a timestamped signed string: digits, then a comma. */
-    private static boolean looksTimestamped(byte[] body) {
+    static boolean looksTimestamped(byte[] body) {
         int i = 0;
         while (i < body.length && body[i] >= '0' && body[i] <= '9') {
             i++;
