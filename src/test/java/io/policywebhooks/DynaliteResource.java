@@ -68,7 +68,8 @@ public class DynaliteResource implements QuarkusTestResourceLifecycleManager {
                 .build();
     }
 
-    private static int freePort() {
+    /** A loopback port nothing listens on right now. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

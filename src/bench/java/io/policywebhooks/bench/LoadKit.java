@@ -1,7 +1,6 @@
 package io.policywebhooks.bench;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.policywebhooks.DynaliteResource;
+import io.policywebhooks.it.LambdaArtifact;
 import io.policywebhooks.Webhooks;
 import io.policywebhooks.store.LocalDynamoDb;
 import io.policywebhooks.store.Tables;
@@ -75,7 +75,7 @@ final class LoadKit {
         }
 
         static Dynalite start() {
-            int port = freePort();
+            int port = DynaliteResource.freePort();
             Process process = LocalDynamoDb.startIfAbsent(port);
             Dynalite db = new Dynalite(process, "http://" + LocalDynamoDb.HOST + ":" + port);
             LocalDynamoDb.createTables(db.client, DynaliteResource.TABLES);
@@ -126,32 +126,9 @@ final class LoadKit {
                 .build();
     }
 
-    /** What template.yaml sets on the function (as PackagedLambdaIT does), plus what Lambda itself provides. */
+    /** What template.yaml sets on the function (LambdaArtifact#environment) with this benchmark's secrets. */
     static Map<String, String> lambdaEnvironment(String dynamoEndpoint) {
-        Map<String, String> env = new HashMap<>();
-        env.put("TEN99POLICY_WEBHOOK_SECRETS", TEN99_SECRET);
-        env.put("TEN99POLICY_SIGNATURE_HASH", "SHA512");
-        env.put("TEN99POLICY_SIGNATURE_ENCODING", "hex");
-        env.put("VERTICAL_INSURE_SIGNATURE_KEYS", VI_KEY);
-        env.put("WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS", "300");
-        env.put("WEBHOOK_MAX_BODY_BYTES", "131072");
-        env.put("EVENTS_TABLE", DynaliteResource.TABLES.events());
-        env.put("POLICIES_TABLE", DynaliteResource.TABLES.policies());
-        env.put("ASSIGNMENTS_TABLE", DynaliteResource.TABLES.assignments());
-        env.put("DISABLE_SIGNAL_HANDLERS", "true");
-        env.put("AWS_REGION", "us-east-1");
-        env.put("AWS_ACCESS_KEY_ID", "local");
-        env.put("AWS_SECRET_ACCESS_KEY", "local");
-        env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", dynamoEndpoint);
-        return env;
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return LambdaArtifact.environment(TEN99_SECRET, VI_KEY, dynamoEndpoint);
     }
 
     // ---------------------------------------------------------------- events

@@ -8,12 +8,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
+import io.policywebhooks.DynaliteResource;
 import io.quarkus.amazon.lambda.runtime.MockHttpEventServer;
 
 /**
@@ -49,6 +51,30 @@ public final class LambdaArtifact implements AutoCloseable {
         this.startedNanos = startedNanos;
     }
 
+    /**
+     * What template.yaml sets on the function, plus what the Lambda service itself provides; the one difference from
+     * AWS: DynamoDB is {@code dynamoEndpoint} (dynalite on loopback). A fresh mutable map per call.
+     */
+    public static Map<String, String> environment(String ten99Secrets, String verticalInsureKeys,
+            String dynamoEndpoint) {
+        Map<String, String> env = new HashMap<>();
+        env.put("TEN99POLICY_WEBHOOK_SECRETS", ten99Secrets);
+        env.put("TEN99POLICY_SIGNATURE_HASH", "SHA512");
+        env.put("TEN99POLICY_SIGNATURE_ENCODING", "hex");
+        env.put("VERTICAL_INSURE_SIGNATURE_KEYS", verticalInsureKeys);
+        env.put("WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS", "300");
+        env.put("WEBHOOK_MAX_BODY_BYTES", "131072");
+        env.put("EVENTS_TABLE", DynaliteResource.TABLES.events());
+        env.put("POLICIES_TABLE", DynaliteResource.TABLES.policies());
+        env.put("ASSIGNMENTS_TABLE", DynaliteResource.TABLES.assignments());
+        env.put("DISABLE_SIGNAL_HANDLERS", "true");
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ACCESS_KEY_ID", "local");
+        env.put("AWS_SECRET_ACCESS_KEY", "local");
+        env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", dynamoEndpoint);
+        return env;
+    }
+
     /** Unpacks function.zip into {@code target/<name>} and starts it with exactly {@code environment}. */
     public static LambdaArtifact start(String name, Map<String, String> environment) throws IOException {
         Path dir = unpack(Path.of("target", name).toAbsolutePath());
@@ -71,13 +97,8 @@ public final class LambdaArtifact implements AutoCloseable {
         Process more = launch(dir, moreLog, runtimeApi.getPort(), environment);
         moreProcesses.add(more);
         moreLogs.add(moreLog);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!(Files.exists(moreLog) && Files.readString(moreLog).contains(" started in "))) {
-            if (!more.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("instance " + name + " did not start:\n"
-                        + (Files.exists(moreLog) ? Files.readString(moreLog) : ""));
-            }
-            Thread.sleep(20);
+        if (!awaitText(more, moreLog, " started in ", 120)) {
+            throw new IllegalStateException("instance " + name + " did not start:\n" + read(moreLog));
         }
     }
 
@@ -171,11 +192,15 @@ public final class LambdaArtifact implements AutoCloseable {
 
     /** Everything the function printed (stdout and stderr); with more instances, all of them, one after another. */
     public String output() throws IOException {
-        StringBuilder all = new StringBuilder(Files.exists(log) ? Files.readString(log) : "");
+        StringBuilder all = new StringBuilder(read(log));
         for (Path more : moreLogs) {
-            all.append(Files.exists(more) ? Files.readString(more) : "");
+            all.append(read(more));
         }
         return all.toString();
+    }
+
+    private static String read(Path log) throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
     }
 
     /**
@@ -183,12 +208,8 @@ public final class LambdaArtifact implements AutoCloseable {
      * function's output if it exits or takes longer than {@code seconds}.
      */
     public LambdaArtifact awaitStarted(long seconds) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!output().contains(" started in ")) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("the function did not start:\n" + output());
-            }
-            Thread.sleep(20);
+        if (!awaitText(process, log, " started in ", seconds)) {
+            throw new IllegalStateException("the function did not start:\n" + output());
         }
         return this;
     }
@@ -199,10 +220,16 @@ public final class LambdaArtifact implements AutoCloseable {
      * ends it; the native executable exits.)
      */
     public boolean awaitOutput(String text, long seconds) throws IOException, InterruptedException {
+        return awaitText(process, log, text, seconds) || read(log).contains(text);
+    }
+
+    /** Polls {@code log} until it contains {@code text} (true), or the process exits or time is up (false). */
+    private static boolean awaitText(Process process, Path log, String text, long seconds)
+            throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!output().contains(text)) {
+        while (!read(log).contains(text)) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
-                return output().contains(text);
+                return false;
             }
             Thread.sleep(20);
         }

@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -42,33 +40,13 @@ class PackagedLambdaIT {
     static DynamoDbClient dynamo;
     static LambdaArtifact function;
 
-    /** What template.yaml sets on the function, plus what the Lambda service itself provides. */
     static Map<String, String> lambdaEnvironment() {
-        Map<String, String> env = new HashMap<>();
-        env.put("TEN99POLICY_WEBHOOK_SECRETS", TEN99_SECRETS);
-        env.put("TEN99POLICY_SIGNATURE_HASH", "SHA512");
-        env.put("TEN99POLICY_SIGNATURE_ENCODING", "hex");
-        env.put("VERTICAL_INSURE_SIGNATURE_KEYS", VI_KEY);
-        env.put("WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS", "300");
-        env.put("WEBHOOK_MAX_BODY_BYTES", "131072");
-        env.put("EVENTS_TABLE", DynaliteResource.TABLES.events());
-        env.put("POLICIES_TABLE", DynaliteResource.TABLES.policies());
-        env.put("ASSIGNMENTS_TABLE", DynaliteResource.TABLES.assignments());
-        env.put("DISABLE_SIGNAL_HANDLERS", "true");
-        env.put("AWS_REGION", "us-east-1");
-        env.put("AWS_ACCESS_KEY_ID", "local");
-        env.put("AWS_SECRET_ACCESS_KEY", "local");
-        // the one difference from AWS: DynamoDB is dynalite on loopback
-        env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", endpoint);
-        return env;
+        return LambdaArtifact.environment(TEN99_SECRETS, VI_KEY, endpoint);
     }
 
     @BeforeAll
     static void start() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = DynaliteResource.freePort();
         dynalite = LocalDynamoDb.startIfAbsent(port);
         endpoint = "http://" + LocalDynamoDb.HOST + ":" + port;
         dynamo = DynaliteResource.client(URI.create(endpoint));

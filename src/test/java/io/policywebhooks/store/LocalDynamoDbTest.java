@@ -3,7 +3,6 @@ package io.policywebhooks.store;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -21,10 +20,7 @@ class LocalDynamoDbTest {
      */
     @Test
     void survivesAClientThatAbortsARequestMidBody() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
+        int port = DynaliteResource.freePort();
         Process dynalite = LocalDynamoDb.startIfAbsent(port);
         try (DynamoDbClient client = DynaliteResource.client(URI.create("http://" + LocalDynamoDb.HOST + ":" + port))) {
             for (int i = 0; i < 3; i++) {
