@@ -1,5 +1,11 @@
 package io.policywebhooks.bench;
 
+import java.time.Instant;
+
+import org.openjdk.jmh.infra.Blackhole;
+
+import io.policywebhooks.store.WebhookStore;
+import io.policywebhooks.webhook.Delivery;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
@@ -28,6 +34,14 @@ final class CapturingDynamoDb implements DynamoDbClient {
     public UpdateItemResponse updateItem(UpdateItemRequest request) {
         lastUpdate = request;
         return UPDATE_OK;
+    }
+
+    /** Has {@code store} (built on this client) build both writes for {@code delivery}; all of it into {@code bh}. */
+    void buildWrites(WebhookStore store, Delivery delivery, Instant now, Blackhole bh) {
+        bh.consume(store.putEvent(delivery.event()));
+        bh.consume(store.applyState(delivery.state(), now));
+        bh.consume(lastPut);
+        bh.consume(lastUpdate);
     }
 
     @Override
