@@ -4,6 +4,7 @@ import java.time.Instant;
 
 import org.openjdk.jmh.infra.Blackhole;
 
+import io.policywebhooks.store.StateUpdate;
 import io.policywebhooks.store.WebhookStore;
 import io.policywebhooks.webhook.Delivery;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -39,7 +40,9 @@ final class CapturingDynamoDb implements DynamoDbClient {
     /** Has {@code store} (built on this client) build both writes for {@code delivery}; all of it into {@code bh}. */
     void buildWrites(WebhookStore store, Delivery delivery, Instant now, Blackhole bh) {
         bh.consume(store.putEvent(delivery.event()));
-        bh.consume(store.applyState(delivery.state(), now));
+        for (StateUpdate state : delivery.states()) {
+            bh.consume(store.applyState(state, now));
+        }
         bh.consume(lastPut);
         bh.consume(lastUpdate);
     }

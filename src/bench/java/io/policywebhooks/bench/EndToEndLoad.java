@@ -259,7 +259,7 @@ public final class EndToEndLoad {
         CapturingDynamoDb capture = new CapturingDynamoDb();
         WebhookStore store = new WebhookStore(capture, LoadKit.BARE_TABLES);
         store.putEvent(delivery.event());
-        store.applyState(delivery.state(), now);
+        store.applyState(delivery.states().get(0), now); // the load's events each carry one state
         PutItemRequest put = capture.lastPut;
         UpdateItemRequest update = capture.lastUpdate;
 

@@ -63,7 +63,7 @@ public class ParseMapBenchmark {
         Delivery t = Ten99PolicyEvents.map(ten99Body, BenchAccess.parse(ten99Body), noHeaders,
                 Payloads.CLOCK.instant());
         Delivery v = VerticalInsureEvents.map(viBody, BenchAccess.parse(viBody), Payloads.CLOCK.instant());
-        if (t.state() == null || v.state() == null || t.event().payload() == null) {
+        if (t.states().size() != 1 || v.states().size() != 1 || t.event().payload() == null) {
             throw new IllegalStateException("sample did not map to event + state");
         }
     }

@@ -1,33 +1,37 @@
 package io.policywebhooks.store;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** Explicit conversions from provider JSON to DynamoDB attribute values, and the one timestamp format we store. */
+/**
+ * The conversions between what providers send and what is stored: provider times to {@link Instant}s, and plain
+ * Java values (strings, numbers, booleans, instants, parsed JSON) to DynamoDB attribute values. Only the store
+ * package builds {@link AttributeValue}s.
+ */
 public final class Attributes {
     private Attributes() {
     }
 
-    /** DynamoDB allows 32 levels of nesting; deeper documents are stored raw only. */
-    static final int MAX_DEPTH = 32;
-
-    /** 10000-01-01T00:00:00Z: epoch-second values at or after it are not taken as event times. */
-    private static final long MAX_EPOCH_SECONDS = 253402300800L;
+    /** Provider times outside [2000, 2100) are not event times: they would mis-sort or overflow a key. */
+    static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+    static final Instant LATEST = Instant.parse("2100-01-01T00:00:00Z");
 
     /**
      * ISO-8601 UTC with fixed millisecond precision, so stored timestamps sort as strings
@@ -36,88 +40,123 @@ public final class Attributes {
     private static final DateTimeFormatter ISO_MILLIS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
 
+    /** The stored form of every instant: {@code 2023-09-29T19:28:51.000Z}. */
     public static String iso(Instant instant) {
         return ISO_MILLIS.format(instant);
     }
 
-    /** {@code String.format("%0<width>d", value)} without the Formatter (~1 µs and ~2 KB per call). */
-    public static String zeroPadded(long value, int width) {
-        if (value < 0) {
-            return String.format(Locale.ROOT, "%0" + width + "d", value); // pre-1970: rare, keep the exact format
-        }
-        String digits = Long.toString(value);
-        return digits.length() >= width ? digits : "0".repeat(width - digits.length()) + digits;
-    }
-
     /**
-     * A provider time: unix seconds (number or digit string) or an ISO-8601 date-time or date. Null when absent or
-     * unreadable; the raw value stays in the event's payload either way.
+     * A provider time, or null when absent, unreadable or outside [2000, 2100). Read as: unix seconds or unix
+     * milliseconds (a number or a digit string; the two ranges do not overlap within the bounds), or ISO-8601: a
+     * date-time with or without an offset (none means UTC), with or without fractional seconds, or a date.
      */
     public static Instant instant(JsonNode node) {
-        if (node == null || node.isNull() || node.isMissingNode()) {
+        if (node == null) {
             return null;
         }
-        if (node.isIntegralNumber() && node.canConvertToLong()) {
-            return epochSeconds(node.asLong());
+        if (node.isIntegralNumber()) {
+            return node.canConvertToLong() ? epoch(node.longValue()) : null;
+        }
+        if (node.isNumber()) {
+            return epochSecondsWithFraction(node.decimalValue());
         }
         if (!node.isTextual()) {
             return null;
         }
-        String text = node.asText().trim();
-        if (!text.isEmpty() && text.length() <= 11 && text.chars().allMatch(Character::isDigit)) {
-            return epochSeconds(Long.parseLong(text));
+        String text = node.textValue().trim();
+        if (!text.isEmpty() && text.length() <= 13 && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return epoch(Long.parseLong(text));
         }
-        // Only a date-time has the 'T' (ISO parsing is case-insensitive) and a plain date never does, so exactly one
-        // parser can succeed: trying the other first cost an exception with a stack trace per date (~µs each).
+        return iso(text);
+    }
+
+    private static Instant iso(String text) {
         try {
-            return text.indexOf('T') >= 0 || text.indexOf('t') >= 0
-                    ? OffsetDateTime.parse(text).toInstant()
-                    : LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
-        } catch (DateTimeParseException notDateOrDateTime) {
+            // Only a date-time has the 'T' (either case): exactly one parser can succeed, so none fails needlessly.
+            Instant instant;
+            if (text.indexOf('T') >= 0 || text.indexOf('t') >= 0) {
+                TemporalAccessor parsed = DateTimeFormatter.ISO_DATE_TIME.parse(text);
+                instant = parsed.isSupported(ChronoField.OFFSET_SECONDS)
+                        ? Instant.from(parsed)
+                        : LocalDateTime.from(parsed).toInstant(ZoneOffset.UTC);
+            } else {
+                instant = LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+            }
+            return bounded(instant);
+        } catch (DateTimeException unreadable) {
             return null;
         }
     }
 
-    private static Instant epochSeconds(long seconds) {
-        // Beyond year 9999 the ISO format breaks; such a value is not a real event time.
-        return seconds >= 0 && seconds < MAX_EPOCH_SECONDS ? Instant.ofEpochSecond(seconds) : null;
+    private static Instant epoch(long value) {
+        if (value >= EARLIEST.getEpochSecond() && value < LATEST.getEpochSecond()) {
+            return Instant.ofEpochSecond(value);
+        }
+        if (value >= EARLIEST.toEpochMilli() && value < LATEST.toEpochMilli()) {
+            return Instant.ofEpochMilli(value);
+        }
+        return null;
     }
 
-    /** Puts {@code name} as a string when {@code node} is a non-empty text or number; skips it otherwise. */
-    public static void putText(Map<String, AttributeValue> item, String name, JsonNode node) {
-        if (node != null && (node.isTextual() || node.isNumber()) && !node.asText().isEmpty()) {
-            item.put(name, AttributeValue.fromS(node.asText()));
+    private static Instant epochSecondsWithFraction(BigDecimal seconds) {
+        if (seconds.compareTo(BigDecimal.valueOf(EARLIEST.getEpochSecond())) < 0
+                || seconds.compareTo(BigDecimal.valueOf(LATEST.getEpochSecond())) >= 0) {
+            return null;
         }
+        long whole = seconds.longValue();
+        long nanos = seconds.subtract(BigDecimal.valueOf(whole)).movePointRight(9).longValue();
+        return Instant.ofEpochSecond(whole, nanos);
     }
 
-    /** Puts {@code name} as the ISO-8601 form of a provider time when it can be read. */
-    public static void putTime(Map<String, AttributeValue> item, String name, JsonNode node) {
-        Instant instant = instant(node);
-        if (instant != null) {
-            item.put(name, AttributeValue.fromS(iso(instant)));
-        }
+    private static Instant bounded(Instant instant) {
+        return instant.isBefore(EARLIEST) || !instant.isBefore(LATEST) ? null : instant;
     }
 
-    /** Puts {@code name} as the DynamoDB form of any JSON value, when it has one. */
-    public static void putJson(Map<String, AttributeValue> item, String name, JsonNode node) {
-        if (node != null && !node.isMissingNode()) {
-            AttributeValue value = json(node);
-            if (value != null) {
-                item.put(name, value);
-            }
+    /**
+     * The DynamoDB form of a plain value: {@link String}, {@link Boolean}, {@link Long}, {@link Integer},
+     * {@link BigInteger}, {@link BigDecimal}, {@link Instant} (as {@link #iso}), {@link JsonNode}. Null when it has
+     * none that DynamoDB accepts (see {@link #json}).
+     */
+    static AttributeValue value(Object value) {
+        if (value instanceof String text) {
+            return AttributeValue.fromS(text);
         }
+        if (value instanceof Boolean bool) {
+            return AttributeValue.fromBool(bool);
+        }
+        if (value instanceof Long || value instanceof Integer) {
+            return AttributeValue.fromN(value.toString());
+        }
+        if (value instanceof BigInteger integer) {
+            return number(new BigDecimal(integer));
+        }
+        if (value instanceof BigDecimal decimal) {
+            return number(decimal);
+        }
+        if (value instanceof Instant instant) {
+            return AttributeValue.fromS(iso(instant));
+        }
+        if (value instanceof JsonNode node) {
+            return json(node);
+        }
+        throw new IllegalArgumentException("no DynamoDB form for " + (value == null ? "null" : value.getClass()));
+    }
+
+    private static AttributeValue number(BigDecimal value) {
+        return DynamoLimits.numberFits(value) ? AttributeValue.fromN(value.toString()) : null;
     }
 
     /**
      * The DynamoDB form of a JSON value: objects as maps, arrays as lists, numbers as numbers. Null when the value
-     * has no faithful DynamoDB form (nesting beyond {@value #MAX_DEPTH} levels, a number DynamoDB cannot hold).
+     * has no form DynamoDB accepts: nesting of {@link DynamoLimits#MAX_DEPTH} levels or more, a number beyond
+     * DynamoDB's, or an empty object key anywhere.
      */
     public static AttributeValue json(JsonNode node) {
         return json(node, 0);
     }
 
     private static AttributeValue json(JsonNode node, int depth) {
-        if (depth > MAX_DEPTH) {
+        if (depth >= DynamoLimits.MAX_DEPTH) {
             return null;
         }
         switch (node.getNodeType()) {
@@ -125,7 +164,7 @@ public final class Attributes {
                 Map<String, AttributeValue> map = new LinkedHashMap<>();
                 for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
                     Map.Entry<String, JsonNode> field = it.next();
-                    AttributeValue value = json(field.getValue(), depth + 1);
+                    AttributeValue value = field.getKey().isEmpty() ? null : json(field.getValue(), depth + 1);
                     if (value == null) {
                         return null;
                     }
@@ -145,7 +184,7 @@ public final class Attributes {
                 return AttributeValue.fromL(list);
             }
             case NUMBER:
-                return dynamoNumber(node.decimalValue()) ? AttributeValue.fromN(node.asText()) : null;
+                return DynamoLimits.numberFits(node.decimalValue()) ? AttributeValue.fromN(node.asText()) : null;
             case BOOLEAN:
                 return AttributeValue.fromBool(node.booleanValue());
             case NULL:
@@ -155,15 +194,5 @@ public final class Attributes {
             default:
                 return null;
         }
-    }
-
-    /** DynamoDB numbers: up to 38 significant digits, magnitude between 1E-130 and 9.99…E+125. */
-    private static boolean dynamoNumber(BigDecimal value) {
-        if (value.signum() == 0) {
-            return true;
-        }
-        BigDecimal stripped = value.stripTrailingZeros();
-        int exponent = stripped.precision() - stripped.scale() - 1;
-        return stripped.precision() <= 38 && exponent >= -130 && exponent <= 125;
     }
 }

@@ -2,18 +2,28 @@ package io.policywebhooks.store;
 
 import java.util.Map;
 
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-
 /**
- * The latest state of one policy or assignment, carried by one event.
+ * The latest state of one policy or assignment, carried by one event, in plain values.
+ *
+ * <p>The ordering guard: {@code version}, when this event and the stored state both carry one, decides (higher
+ * wins; equal goes on to {@code orderKey}); otherwise {@code orderKey} decides, as a string. The write happens only
+ * when this event sorts after the one the state reflects, so re-applying an event changes nothing.
  *
  * @param kind       which table
  * @param id         the item's key value ({@code policy_id} or {@code assignment_id})
- * @param orderKey   sorts after the key of every event that is older; the write happens only if it does
- * @param attributes the attributes to set (key, guard and {@code updated_at} excluded)
+ * @param version    the object's version when the event carries one, else null
+ * @param orderKey   sorts after the key of every older event; {@link #LOWEST} sorts before every other key
+ * @param attributes the attributes to set, in plain values (key, guard and {@code updated_at} excluded)
  */
-public record StateUpdate(Kind kind, String id, String orderKey, Map<String, AttributeValue> attributes) {
+public record StateUpdate(Kind kind, String id, Long version, String orderKey, Map<String, Object> attributes) {
     public enum Kind {
         POLICY, ASSIGNMENT
     }
+
+    /**
+     * The order key of an event whose time is unknown: it can create a state that does not exist yet and never
+     * overwrites one: every order key starts with a digit, so each other key sorts after it, and a second
+     * LOWEST is not greater than the first.
+     */
+    public static final String LOWEST = "0";
 }

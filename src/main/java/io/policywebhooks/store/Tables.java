@@ -1,7 +1,9 @@
 package io.policywebhooks.store;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -34,6 +36,14 @@ public final class Tables {
     public static final String RAW_BODY_BYTES = "raw_body_bytes";
     public static final String PAYLOAD = "payload";
     public static final String PARSE_ERROR = "parse_error";
+    /** Why a field the mapping needs (1099Policy's {@code created}) could not be read; the event is stored anyway. */
+    public static final String PARSE_NOTE = "parse_note";
+    /** Accepted deliveries of this event: 1 when first stored, +1 on every redelivery. */
+    public static final String DELIVERIES = "deliveries";
+    public static final String LAST_RECEIVED_AT = "last_received_at";
+    /** Convoy's delivery headers, as sent (not signed, so never part of the key). */
+    public static final String CONVOY_IDEMPOTENCY_KEY = "convoy_idempotency_key";
+    public static final String CONVOY_EVENT_ID = "convoy_event_id";
     public static final String IS_TEST = "is_test";
     public static final String EVENTS_BY_OBJECT = "object_id-received_at-index";
     public static final String EVENTS_BY_TYPE = "type-received_at-index";
@@ -49,6 +59,13 @@ public final class Tables {
     public static final String LAST_EVENT_AT = "last_event_at";
     /** The ordering guard: a state write succeeds only when its key sorts after the stored one. */
     public static final String LAST_EVENT_ORDER = "last_event_order";
+    /**
+     * Vertical Insure's policy {@code version}, when sent. Also part of the ordering guard: it decides when both the
+     * stored state and the incoming event carry one.
+     */
+    public static final String VERSION = "version";
+    /** On a policy an endorsement replaced: the id of the policy that replaced it. */
+    public static final String SUPERSEDED_BY = "superseded_by";
     public static final String UPDATED_AT = "updated_at";
     public static final String POLICIES_BY_STATUS = "status-policy_id-index";
     public static final String ASSIGNMENTS_BY_CONTRACTOR = "contractor-assignment_id-index";
@@ -58,16 +75,43 @@ public final class Tables {
     public record Names(String events, String policies, String assignments) {
     }
 
+    private static final GlobalSecondaryIndex[] EVENTS_INDEXES = {
+        index(EVENTS_BY_OBJECT, OBJECT_ID, RECEIVED_AT),
+        index(EVENTS_BY_TYPE, TYPE, RECEIVED_AT)};
+    private static final GlobalSecondaryIndex[] POLICIES_INDEXES = {
+        index(POLICIES_BY_STATUS, STATUS, POLICY_ID)};
+    private static final GlobalSecondaryIndex[] ASSIGNMENTS_INDEXES = {
+        index(ASSIGNMENTS_BY_CONTRACTOR, CONTRACTOR, ASSIGNMENT_ID),
+        index(ASSIGNMENTS_BY_JOB, JOB, ASSIGNMENT_ID)};
+
     public static List<CreateTableRequest> all(Names names) {
         return List.of(
-                table(names.events(), EVENT_ID,
-                        index(EVENTS_BY_OBJECT, OBJECT_ID, RECEIVED_AT),
-                        index(EVENTS_BY_TYPE, TYPE, RECEIVED_AT)),
-                table(names.policies(), POLICY_ID,
-                        index(POLICIES_BY_STATUS, STATUS, POLICY_ID)),
-                table(names.assignments(), ASSIGNMENT_ID,
-                        index(ASSIGNMENTS_BY_CONTRACTOR, CONTRACTOR, ASSIGNMENT_ID),
-                        index(ASSIGNMENTS_BY_JOB, JOB, ASSIGNMENT_ID)));
+                table(names.events(), EVENT_ID, EVENTS_INDEXES),
+                table(names.policies(), POLICY_ID, POLICIES_INDEXES),
+                table(names.assignments(), ASSIGNMENT_ID, ASSIGNMENTS_INDEXES));
+    }
+
+    /**
+     * Every key attribute of a table and its indexes, with the most UTF-8 bytes DynamoDB accepts for it (a
+     * partition key 2,048, a sort key 1,024; the smaller where an attribute is both). A write with such an
+     * attribute empty or longer is refused whole, so the store checks these before writing.
+     */
+    static final Map<String, Integer> EVENT_KEY_LIMITS = keyLimits(EVENT_ID, EVENTS_INDEXES);
+    static final Map<String, Integer> POLICY_KEY_LIMITS = keyLimits(POLICY_ID, POLICIES_INDEXES);
+    static final Map<String, Integer> ASSIGNMENT_KEY_LIMITS = keyLimits(ASSIGNMENT_ID, ASSIGNMENTS_INDEXES);
+
+    private static Map<String, Integer> keyLimits(String hashKey, GlobalSecondaryIndex... indexes) {
+        Map<String, Integer> limits = new HashMap<>();
+        limits.put(hashKey, DynamoLimits.MAX_PARTITION_KEY_BYTES);
+        for (GlobalSecondaryIndex index : indexes) {
+            for (KeySchemaElement key : index.keySchema()) {
+                int limit = key.keyType() == KeyType.HASH
+                        ? DynamoLimits.MAX_PARTITION_KEY_BYTES
+                        : DynamoLimits.MAX_SORT_KEY_BYTES;
+                limits.merge(key.attributeName(), limit, Math::min);
+            }
+        }
+        return limits;
     }
 
     private static CreateTableRequest table(String name, String hashKey, GlobalSecondaryIndex... indexes) {

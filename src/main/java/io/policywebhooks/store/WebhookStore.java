@@ -7,8 +7,12 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -17,22 +21,43 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
 /**
- * The two writes of a delivery. Each is idempotent on its own, so no transaction is needed (and dynalite has
- * none): a redelivery after a failure between them stores no second event and completes the state write.
+ * The writes of a delivery. Each is idempotent on its own, so no transaction is needed (and dynalite has none): a
+ * redelivery after a failure between them stores no second event and completes the state write.
  * <ul>
- * <li>{@link #putEvent}: {@code attribute_not_exists(event_id)} makes the first delivery the only one stored.</li>
- * <li>{@link #applyState}: {@code last_event_order < :order} lets only a newer event change the state, whatever
- * the arrival order, and makes re-applying the same event a no-op.</li>
+ * <li>{@link #putEvent}: {@code attribute_not_exists(event_id)} makes the first delivery the one stored; every
+ * later one only counts itself ({@code deliveries}, {@code last_received_at}).</li>
+ * <li>{@link #applyState}: the ordering guard ({@link StateUpdate}) lets only a newer event change the state,
+ * whatever the arrival order, and makes re-applying the same event a no-op.</li>
  * </ul>
- * Any other DynamoDB failure propagates, so the caller answers 5xx and the provider retries.
+ * Data DynamoDB would refuse (see {@link DynamoLimits}) is left out before writing and named in the result; if
+ * DynamoDB still answers {@code ValidationException}, the smallest item that fits is written instead. Any other
+ * DynamoDB failure propagates, so the caller answers 5xx and the provider retries.
  */
 public final class WebhookStore {
     public enum Applied {
         /** the state now reflects this event */
         APPLIED,
         /** a newer (or the same) event is already reflected; nothing written */
-        STALE
+        STALE,
+        /** DynamoDB cannot hold this state at all (its key is refused); nothing written */
+        REFUSED
     }
+
+    /**
+     * @param duplicate true when the event was already stored (this delivery was counted on it)
+     * @param leftOut   attributes not stored because DynamoDB refuses them, as {@code event.<name>}
+     */
+    public record EventWrite(boolean duplicate, List<String> leftOut) {
+    }
+
+    /** @param leftOut attributes not stored, as {@code <policy|assignment>.<name>}, or the kind alone if none */
+    public record StateWrite(Applied applied, List<String> leftOut) {
+    }
+
+    /** What a state write keeps when DynamoDB refuses the full one: enough to answer "what is its status". */
+    private static final Set<String> CORE_STATE = Set.of(PROVIDER_ATTRIBUTE, STATUS, LAST_EVENT_TYPE,
+            LAST_EVENT_ID, LAST_EVENT_AT, LAST_EVENT_ORDER, UPDATED_AT, VERSION);
+    private static final AttributeValue ONE = AttributeValue.fromN("1");
 
     private final DynamoDbClient dynamo;
     private final Names tables;
@@ -42,33 +67,42 @@ public final class WebhookStore {
         this.tables = tables;
     }
 
-    /** @return true when stored, false when an event with this id was already stored (a duplicate) */
-    public boolean putEvent(EventRecord event) {
-        Map<String, AttributeValue> item = eventItem(event, true);
+    /** Stores the event, or counts a redelivery of one already stored. */
+    public EventWrite putEvent(EventRecord event) {
+        List<String> leftOut = new ArrayList<>();
+        Map<String, AttributeValue> item = eventItem(event, leftOut);
         try {
-            put(item);
-            return true;
-        } catch (ConditionalCheckFailedException duplicate) {
-            return false;
+            return firstOrRedelivery(event, item, leftOut);
         } catch (DynamoDbException e) {
-            if (event.payload() == null || e.statusCode() != 400 || !isValidation(e)) {
+            if (!isValidation(e)) {
                 throw e;
             }
-            // The parsed map could not be stored (item too large, a shape DynamoDB refuses): the raw body can.
-            try {
-                put(eventItem(event, false));
-                return true;
-            } catch (ConditionalCheckFailedException duplicate) {
-                return false;
-            }
+            // Refused despite the checks: the event with its raw body always fits (the body size is capped).
+            Map<String, AttributeValue> minimal = minimalEventItem(item);
+            item.keySet().stream().filter(name -> !minimal.containsKey(name)).sorted()
+                    .forEach(name -> leftOut.add("event." + name));
+            return firstOrRedelivery(event, minimal, leftOut);
         }
     }
 
-    private void put(Map<String, AttributeValue> item) {
-        dynamo.putItem(b -> b.tableName(tables.events())
-                .item(item)
-                .conditionExpression("attribute_not_exists(#id)")
-                .expressionAttributeNames(Map.of("#id", EVENT_ID)));
+    private EventWrite firstOrRedelivery(EventRecord event, Map<String, AttributeValue> item, List<String> leftOut) {
+        try {
+            dynamo.putItem(b -> b.tableName(tables.events())
+                    .item(item)
+                    .conditionExpression("attribute_not_exists(#id)")
+                    .expressionAttributeNames(Map.of("#id", EVENT_ID)));
+            return new EventWrite(false, leftOut);
+        } catch (ConditionalCheckFailedException alreadyStored) {
+            // One write per redelivery: ADD is atomic, so concurrent redeliveries each count.
+            dynamo.updateItem(b -> b.tableName(tables.events())
+                    .key(Map.of(EVENT_ID, s(event.eventId())))
+                    .updateExpression("SET #last = :at ADD #deliveries :one")
+                    .conditionExpression("attribute_exists(#id)")
+                    .expressionAttributeNames(Map.of("#id", EVENT_ID, "#last", LAST_RECEIVED_AT,
+                            "#deliveries", DELIVERIES))
+                    .expressionAttributeValues(Map.of(":at", s(Attributes.iso(event.receivedAt())), ":one", ONE)));
+            return new EventWrite(true, leftOut);
+        }
     }
 
     private static boolean isValidation(DynamoDbException e) {
@@ -76,17 +110,21 @@ public final class WebhookStore {
         return code != null && code.contains("ValidationException");
     }
 
-    static Map<String, AttributeValue> eventItem(EventRecord event, boolean withPayload) {
-        Map<String, AttributeValue> item = new HashMap<>(event.extra());
-        item.put(EVENT_ID, s(event.eventId()));
-        item.put(PROVIDER_ATTRIBUTE, s(event.provider()));
-        item.put(TYPE, s(event.type()));
-        putIfPresent(item, OBJECT_TYPE, event.objectType());
-        putIfPresent(item, OBJECT_ID, event.objectId());
-        if (event.createdAt() != null) {
-            item.put(CREATED_AT, s(Attributes.iso(event.createdAt())));
-        }
-        item.put(RECEIVED_AT, s(Attributes.iso(event.receivedAt())));
+    /** The event item, with what DynamoDB would refuse left out and named in {@code leftOut}. */
+    static Map<String, AttributeValue> eventItem(EventRecord event, List<String> leftOut) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        Fit fit = new Fit(EVENT_KEY_LIMITS, "event.", leftOut);
+        event.extra().forEach((name, value) -> fit.put(item, name, value));
+        fit.put(item, EVENT_ID, event.eventId());
+        fit.put(item, PROVIDER_ATTRIBUTE, event.provider());
+        fit.put(item, TYPE, event.type());
+        fit.put(item, OBJECT_TYPE, event.objectType());
+        fit.put(item, OBJECT_ID, event.objectId());
+        fit.put(item, CREATED_AT, event.createdAt());
+        fit.put(item, RECEIVED_AT, event.receivedAt());
+        fit.put(item, LAST_RECEIVED_AT, event.receivedAt());
+        item.put(DELIVERIES, ONE);
+        fit.put(item, PARSE_NOTE, event.parseNote());
         String text = utf8(event.rawBody());
         if (text != null) {
             item.put(RAW_BODY, s(text));
@@ -95,40 +133,103 @@ public final class WebhookStore {
         }
         if (event.payload() == null) {
             item.put(PARSE_ERROR, s("body is not JSON"));
-        } else if (withPayload) {
-            AttributeValue payload = Attributes.json(event.payload());
-            if (payload != null) {
-                item.put(PAYLOAD, payload);
-            } else {
-                item.put(PARSE_ERROR, s("JSON has no DynamoDB form"));
-            }
-        } else {
-            item.put(PARSE_ERROR, s("parsed JSON refused by DynamoDB"));
+        } else if (!fit.put(item, PAYLOAD, event.payload())) {
+            item.put(PARSE_ERROR, s("JSON has no DynamoDB form"));
+        } else if (DynamoLimits.itemBytes(item) > DynamoLimits.MAX_ITEM_BYTES) {
+            item.remove(PAYLOAD);
+            leftOut.add("event." + PAYLOAD);
+            item.put(PARSE_ERROR, s("parsed JSON over DynamoDB's item size"));
         }
         return item;
     }
 
-    /**
-     * Writes the state if the event is newer than the one the item reflects. Attributes the event does not carry
-     * keep their stored values.
-     */
-    public Applied applyState(StateUpdate update, Instant now) {
-        String table = update.kind() == StateUpdate.Kind.POLICY ? tables.policies() : tables.assignments();
-        String keyName = update.kind() == StateUpdate.Kind.POLICY ? POLICY_ID : ASSIGNMENT_ID;
+    /** The smallest event item: key, provider, receipt, delivery count and the raw body. */
+    private static Map<String, AttributeValue> minimalEventItem(Map<String, AttributeValue> item) {
+        Map<String, AttributeValue> minimal = new HashMap<>();
+        for (String name : List.of(EVENT_ID, PROVIDER_ATTRIBUTE, RECEIVED_AT, LAST_RECEIVED_AT, DELIVERIES, RAW_BODY,
+                RAW_BODY_BYTES)) {
+            AttributeValue value = item.get(name);
+            if (value != null) {
+                minimal.put(name, value);
+            }
+        }
+        minimal.put(PARSE_ERROR, s("refused by DynamoDB; stored raw"));
+        return minimal;
+    }
 
+    /**
+     * Writes the state if the event sorts after the one the item reflects (see {@link StateUpdate}). Attributes the
+     * event does not carry keep their stored values.
+     */
+    public StateWrite applyState(StateUpdate update, Instant now) {
+        boolean policy = update.kind() == StateUpdate.Kind.POLICY;
+        String kind = policy ? "policy" : "assignment";
+        String keyName = policy ? POLICY_ID : ASSIGNMENT_ID;
+        Map<String, Integer> keyLimits = policy ? POLICY_KEY_LIMITS : ASSIGNMENT_KEY_LIMITS;
+        List<String> leftOut = new ArrayList<>();
+        if (!DynamoLimits.keyFits(update.id(), keyLimits.get(keyName))) {
+            leftOut.add(kind);
+            return new StateWrite(Applied.REFUSED, leftOut);
+        }
+
+        Map<String, AttributeValue> set = new HashMap<>();
+        Fit fit = new Fit(keyLimits, kind + ".", leftOut);
+        update.attributes().forEach((name, value) -> {
+            if (!name.equals(keyName)) {
+                fit.put(set, name, value);
+            }
+        });
+        set.put(LAST_EVENT_ORDER, s(update.orderKey()));
+        set.put(UPDATED_AT, s(Attributes.iso(now)));
+        if (update.version() != null) {
+            set.put(VERSION, AttributeValue.fromN(update.version().toString()));
+        }
+        fitItemSize(set, kind, leftOut);
+
+        String table = policy ? tables.policies() : tables.assignments();
+        try {
+            return new StateWrite(update(table, keyName, update, set), leftOut);
+        } catch (DynamoDbException e) {
+            if (!isValidation(e)) {
+                throw e;
+            }
+            set.keySet().stream().filter(name -> !CORE_STATE.contains(name)).sorted()
+                    .forEach(name -> leftOut.add(kind + "." + name));
+            set.keySet().retainAll(CORE_STATE);
+            try {
+                return new StateWrite(update(table, keyName, update, set), leftOut);
+            } catch (DynamoDbException again) {
+                if (!isValidation(again)) {
+                    throw again;
+                }
+                leftOut.add(kind);
+                return new StateWrite(Applied.REFUSED, leftOut);
+            }
+        }
+    }
+
+    /** Drops the largest non-core attributes until the item fits DynamoDB's item size. */
+    private static void fitItemSize(Map<String, AttributeValue> set, String kind, List<String> leftOut) {
+        List<String> largestFirst = set.keySet().stream().filter(name -> !CORE_STATE.contains(name))
+                .sorted(Comparator.comparingLong((String name) -> DynamoLimits.valueBytes(set.get(name))).reversed())
+                .toList();
+        for (String name : largestFirst) {
+            // the key is at most 1 KB; count it as such
+            if (DynamoLimits.itemBytes(set) + DynamoLimits.MAX_SORT_KEY_BYTES <= DynamoLimits.MAX_ITEM_BYTES) {
+                return;
+            }
+            set.remove(name);
+            leftOut.add(kind + "." + name);
+        }
+    }
+
+    private Applied update(String table, String keyName, StateUpdate update, Map<String, AttributeValue> set) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
-        StringBuilder set = new StringBuilder("SET ");
+        StringBuilder expression = new StringBuilder("SET ");
         int i = 0;
-        Map<String, AttributeValue> attributes = new HashMap<>(update.attributes());
-        attributes.remove(keyName);
-        attributes.put(LAST_EVENT_ORDER, s(update.orderKey()));
-        attributes.put(UPDATED_AT, s(Attributes.iso(now)));
-        for (Map.Entry<String, AttributeValue> attribute : attributes.entrySet()) {
-            if (i > 0) {
-                set.append(", ");
-            }
-            set.append("#a").append(i).append(" = :v").append(i);
+        for (Map.Entry<String, AttributeValue> attribute : set.entrySet()) {
+            expression.append(i > 0 ? ", " : "").append("#a").append(i).append(" = :v").append(i);
             names.put("#a" + i, attribute.getKey());
             values.put(":v" + i, attribute.getValue());
             i++;
@@ -136,11 +237,22 @@ public final class WebhookStore {
         names.put("#key", keyName);
         names.put("#order", LAST_EVENT_ORDER);
         values.put(":order", s(update.orderKey()));
+        String condition;
+        if (update.version() == null) {
+            condition = "attribute_not_exists(#key) OR #order < :order";
+        } else {
+            // The version decides only when the stored state has one too; otherwise the order key does.
+            names.put("#version", VERSION);
+            values.put(":version", AttributeValue.fromN(update.version().toString()));
+            condition = "attribute_not_exists(#key) OR #version < :version"
+                    + " OR (#version = :version AND #order < :order)"
+                    + " OR (attribute_not_exists(#version) AND #order < :order)";
+        }
         try {
             dynamo.updateItem(b -> b.tableName(table)
                     .key(Map.of(keyName, s(update.id())))
-                    .updateExpression(set.toString())
-                    .conditionExpression("attribute_not_exists(#key) OR #order < :order")
+                    .updateExpression(expression.toString())
+                    .conditionExpression(condition)
                     .expressionAttributeNames(names)
                     .expressionAttributeValues(values));
             return Applied.APPLIED;
@@ -149,9 +261,26 @@ public final class WebhookStore {
         }
     }
 
-    private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {
-        if (value != null && !value.isEmpty()) {
-            item.put(name, s(value));
+    /**
+     * Puts plain values into an item, leaving out (and naming) each one DynamoDB would refuse: no DynamoDB form
+     * ({@link Attributes#value}), or a key attribute of the table or an index that is not a non-empty string within
+     * its byte limit.
+     */
+    private record Fit(Map<String, Integer> keyLimits, String prefix, List<String> leftOut) {
+        /** @return whether {@code value} was put; false for null (nothing to store) and for refused values */
+        boolean put(Map<String, AttributeValue> item, String name, Object value) {
+            if (value == null) {
+                return false;
+            }
+            AttributeValue converted = Attributes.value(value);
+            Integer keyLimit = keyLimits.get(name);
+            if (converted == null
+                    || (keyLimit != null && (converted.s() == null || !DynamoLimits.keyFits(converted.s(), keyLimit)))) {
+                leftOut.add(prefix + name);
+                return false;
+            }
+            item.put(name, converted);
+            return true;
         }
     }
 

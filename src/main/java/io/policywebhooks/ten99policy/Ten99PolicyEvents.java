@@ -1,9 +1,11 @@
 package io.policywebhooks.ten99policy;
 
 import static io.policywebhooks.store.Tables.*;
+import static io.policywebhooks.webhook.JsonFields.*;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,21 +15,26 @@ import io.policywebhooks.store.EventRecord;
 import io.policywebhooks.store.StateUpdate;
 import io.policywebhooks.webhook.Delivery;
 import io.policywebhooks.webhook.Headers;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Maps a 1099Policy event to what is stored. 1099Policy's docs disagree on the envelope, so both are read: the
- * object directly in {@code data} or in {@code data.object}; times as unix seconds or ISO-8601; the event
- * {@code id} present or not.
+ * object directly in {@code data} or in {@code data.object}; the event {@code id} present or not.
  *
- * <p>Ordering: the state guard key is the event's {@code created} time (receipt time when absent), then a rank
- * that breaks same-second ties by lifecycle (active &lt; cancelled &lt; reactivated), then the event id, so the
- * final state does not depend on arrival order.
+ * <p>Identity comes from signed content only: the body's {@code id}, else the SHA-256 of the raw body (a Convoy
+ * retry re-signs the same body). Convoy's id headers are not signed, so they are kept as plain attributes and never
+ * form a key.
+ *
+ * <p>Ordering: the state guard key is the event's {@code created} time ({@link Attributes#instant}: seconds,
+ * milliseconds or ISO-8601), then a rank that breaks same-millisecond ties by lifecycle (active &lt; cancelled &lt;
+ * reactivated), then the event id, so the final state does not depend on arrival order. An event whose
+ * {@code created} is missing or unreadable orders lowest ({@link StateUpdate#LOWEST}): it can create a state, never
+ * overwrite one.
  */
 public final class Ten99PolicyEvents {
     public static final String PROVIDER = "1099policy";
     static final String IDEMPOTENCY_KEY_HEADER = "X-Convoy-Idempotency-Key";
     static final String EVENT_ID_HEADER = "X-Convoy-Event-ID";
+    /** Longer body ids fall back to the body hash: the key stays far inside DynamoDB's 2,048 bytes. */
     private static final int MAX_ID_CHARS = 256;
 
     private Ten99PolicyEvents() {
@@ -42,29 +49,32 @@ public final class Ten99PolicyEvents {
         JsonNode object = dataObject(root);
         String objectId = text(object, "id");
         String objectType = objectType(type, object);
-        Instant createdAt = root == null ? null : Attributes.instant(root.get("created"));
-        String eventId = PROVIDER + "#" + eventKey(root, headers, rawBody);
+        JsonNode created = root == null ? null : root.get("created");
+        Instant createdAt = Attributes.instant(created);
+        String parseNote = root == null || createdAt != null ? null
+                : created == null || created.isNull() ? "created missing: state ordered lowest"
+                : "created unreadable: state ordered lowest";
+        String eventId = PROVIDER + "#" + eventKey(root, rawBody);
 
+        Map<String, Object> extra = new HashMap<>();
+        putHeader(extra, CONVOY_IDEMPOTENCY_KEY, headers.get(IDEMPOTENCY_KEY_HEADER));
+        putHeader(extra, CONVOY_EVENT_ID, headers.get(EVENT_ID_HEADER));
         EventRecord event = new EventRecord(eventId, PROVIDER, type, objectType, objectId, createdAt, receivedAt,
-                rawBody, json, Map.of());
-        return new Delivery(event, state(type, object, objectId, eventId, createdAt != null ? createdAt : receivedAt));
+                rawBody, json, extra, parseNote);
+        StateUpdate state = objectId == null ? null : state(type, object, objectId, eventId, createdAt, receivedAt);
+        return new Delivery(event, state == null ? List.of() : List.of(state));
     }
 
-    /** The event's own id, else Convoy's delivery headers, else the body hash (a retry re-signs, same body). */
-    private static String eventKey(JsonNode root, Headers headers, byte[] rawBody) {
+    /** The body's own id when it has a usable one, else the body hash. */
+    private static String eventKey(JsonNode root, byte[] rawBody) {
         String id = text(root, "id");
-        if (usable(id)) {
-            return id;
-        }
-        String header = headers.get(IDEMPOTENCY_KEY_HEADER);
-        if (!usable(header)) {
-            header = headers.get(EVENT_ID_HEADER);
-        }
-        return usable(header) ? header.trim() : Delivery.bodyKey(rawBody);
+        return id != null && !id.isBlank() && id.length() <= MAX_ID_CHARS ? id : Delivery.bodyKey(rawBody);
     }
 
-    private static boolean usable(String id) {
-        return id != null && !id.isBlank() && id.length() <= MAX_ID_CHARS;
+    private static void putHeader(Map<String, Object> extra, String name, String value) {
+        if (value != null && !value.isBlank()) {
+            extra.put(name, value);
+        }
     }
 
     private static JsonNode dataObject(JsonNode root) {
@@ -87,72 +97,67 @@ public final class Ten99PolicyEvents {
         return "application".equals(prefix) ? "session" : prefix;
     }
 
-    private static StateUpdate state(String type, JsonNode object, String objectId, String eventId, Instant orderAt) {
-        if (objectId == null) {
-            return null;
-        }
+    private static StateUpdate state(String type, JsonNode object, String objectId, String eventId,
+            Instant createdAt, Instant receivedAt) {
+        int rank;
+        StateUpdate.Kind kind;
+        String status;
         switch (type) {
             case "policy.active":
             case "policy.active.media":
-                return policy(object, objectId, "ACTIVE", 1, type, eventId, orderAt);
+                kind = StateUpdate.Kind.POLICY;
+                status = "ACTIVE";
+                rank = 1;
+                break;
             case "policy.cancelled":
-                return policy(object, objectId, "CANCELLED", 2, type, eventId, orderAt);
+                kind = StateUpdate.Kind.POLICY;
+                status = "CANCELLED";
+                rank = 2;
+                break;
             case "policy.reactivated":
-                return policy(object, objectId, "ACTIVE", 3, type, eventId, orderAt);
+                kind = StateUpdate.Kind.POLICY;
+                status = "ACTIVE";
+                rank = 3;
+                break;
             case "assignment.active":
-                return assignment(object, objectId, "ACTIVE", 1, type, eventId, orderAt);
+                kind = StateUpdate.Kind.ASSIGNMENT;
+                status = "ACTIVE";
+                rank = 1;
+                break;
             case "assignment.cancelled":
-                return assignment(object, objectId, "CANCELLED", 2, type, eventId, orderAt);
+                kind = StateUpdate.Kind.ASSIGNMENT;
+                status = "CANCELLED";
+                rank = 2;
+                break;
             default:
                 return null;
         }
-    }
-
-    private static StateUpdate policy(JsonNode object, String id, String status, int rank, String type,
-            String eventId, Instant orderAt) {
-        Map<String, AttributeValue> item = common(status, type, eventId, orderAt);
-        JsonNode active = object.get("is_active");
-        if (active != null && active.isBoolean()) {
-            item.put("is_active", AttributeValue.fromBool(active.booleanValue()));
+        Map<String, Object> item = new HashMap<>();
+        item.put(PROVIDER_ATTRIBUTE, PROVIDER);
+        item.put(STATUS, status);
+        item.put(LAST_EVENT_TYPE, type);
+        item.put(LAST_EVENT_ID, eventId);
+        item.put(LAST_EVENT_AT, createdAt != null ? createdAt : receivedAt);
+        putText(item, CONTRACTOR, object.get("contractor"));
+        putJson(item, "certificates", object.get("certificates"));
+        putTime(item, "effective_date", object.get("effective_date"));
+        if (kind == StateUpdate.Kind.POLICY) {
+            putBoolean(item, "is_active", object.get("is_active"));
+            putText(item, "quote", object.get("quote"));
+            putText(item, "pdf_url", object.get("pdf_url"));
+            putTime(item, "expiration_date", object.get("expiration_date"));
+        } else {
+            putText(item, JOB, object.get("job"));
+            putText(item, "policy", object.get("policy"));
+            putTime(item, "end_date", object.get("end_date"));
         }
-        Attributes.putText(item, "quote", object.get("quote"));
-        Attributes.putText(item, "pdf_url", object.get("pdf_url"));
-        Attributes.putText(item, CONTRACTOR, object.get("contractor"));
-        Attributes.putJson(item, "certificates", object.get("certificates"));
-        Attributes.putTime(item, "effective_date", object.get("effective_date"));
-        Attributes.putTime(item, "expiration_date", object.get("expiration_date"));
-        return new StateUpdate(StateUpdate.Kind.POLICY, id, orderKey(orderAt, rank, eventId), item);
+        String orderKey = createdAt == null ? StateUpdate.LOWEST : orderKey(createdAt, rank, eventId);
+        return new StateUpdate(kind, objectId, null, orderKey, item);
     }
 
-    private static StateUpdate assignment(JsonNode object, String id, String status, int rank, String type,
-            String eventId, Instant orderAt) {
-        Map<String, AttributeValue> item = common(status, type, eventId, orderAt);
-        Attributes.putText(item, CONTRACTOR, object.get("contractor"));
-        Attributes.putText(item, JOB, object.get("job"));
-        Attributes.putText(item, "policy", object.get("policy"));
-        Attributes.putJson(item, "certificates", object.get("certificates"));
-        Attributes.putTime(item, "effective_date", object.get("effective_date"));
-        Attributes.putTime(item, "end_date", object.get("end_date"));
-        return new StateUpdate(StateUpdate.Kind.ASSIGNMENT, id, orderKey(orderAt, rank, eventId), item);
-    }
-
-    private static Map<String, AttributeValue> common(String status, String type, String eventId, Instant at) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put(PROVIDER_ATTRIBUTE, AttributeValue.fromS(PROVIDER));
-        item.put(STATUS, AttributeValue.fromS(status));
-        item.put(LAST_EVENT_TYPE, AttributeValue.fromS(type));
-        item.put(LAST_EVENT_ID, AttributeValue.fromS(eventId));
-        item.put(LAST_EVENT_AT, AttributeValue.fromS(Attributes.iso(at)));
-        return item;
-    }
-
-    /** Sorts as a string: zero-padded epoch millis, lifecycle rank, event id. */
+    /** Sorts as a string: epoch milliseconds (15 digits, zero-padded; within 2000–2100), lifecycle rank, event id. */
     static String orderKey(Instant at, int rank, String eventId) {
-        return Attributes.zeroPadded(at.toEpochMilli(), 15) + "#" + rank + "#" + eventId; // String.format: ~1 µs
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node == null ? null : node.get(field);
-        return value != null && value.isTextual() && !value.textValue().isEmpty() ? value.textValue() : null;
+        String millis = Long.toString(at.toEpochMilli()); // String.format would cost ~1 µs
+        return "0".repeat(15 - millis.length()) + millis + "#" + rank + "#" + eventId;
     }
 }

@@ -1,9 +1,13 @@
 package io.policywebhooks.verticalinsure;
 
 import static io.policywebhooks.store.Tables.*;
+import static io.policywebhooks.webhook.JsonFields.*;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,19 +16,23 @@ import io.policywebhooks.store.Attributes;
 import io.policywebhooks.store.EventRecord;
 import io.policywebhooks.store.StateUpdate;
 import io.policywebhooks.webhook.Delivery;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Maps a Vertical Insure event ({@code {"event": …, "webhook": …, "data": …}}) to what is stored.
  *
- * <p>Vertical Insure sends no event id and no event time. The event key is the body hash, and the state guard
- * orders by the policy {@code version} (absent = 1), then a lifecycle rank, then the event id:
- * {@code UNKNOWN 0 < PENDING 1 < BIND_FAILED, PAYMENT_FAILED, INVALID 2 < ACTIVE 3 < CANCELLED 4}. So an
- * endorsement (higher version) always wins, a late bind never revives a cancelled policy, and a late
- * {@code PENDING} never overwrites {@code ACTIVE}, whatever the arrival order.
+ * <p>Vertical Insure sends no event id and no event time, so the event key is the body hash. The state guard
+ * ({@link StateUpdate}): the policy {@code version} decides when both the stored state and the event carry one;
+ * otherwise, and on equal versions, the lifecycle rank decides
+ * ({@code UNKNOWN 0 < PENDING 1 < BIND_FAILED, PAYMENT_FAILED, INVALID 2 < ACTIVE 3 < SUPERSEDED 4 < CANCELLED 5}),
+ * then, at equal rank, an event with a version before one without, then the event id.
+ * So a higher version wins, a cancel without version cancels whatever version is stored, a late bind never revives
+ * a cancelled or superseded policy, and a late {@code PENDING} never overwrites {@code ACTIVE}, whatever the
+ * arrival order. {@code policy_endorsed} writes two states: the current policy, and the previous one as
+ * {@code SUPERSEDED} with {@code superseded_by}.
  */
 public final class VerticalInsureEvents {
     public static final String PROVIDER = "vertical-insure";
+    static final String SUPERSEDED = "SUPERSEDED";
 
     private VerticalInsureEvents() {
     }
@@ -35,27 +43,34 @@ public final class VerticalInsureEvents {
         if (type == null) {
             type = Delivery.UNKNOWN_TYPE;
         }
-        JsonNode policy = policy(type, root);
+        JsonNode data = root == null ? null : root.get("data");
+        data = data != null && data.isObject() ? data : null;
+        JsonNode policy = policy(type, data);
         String policyId = text(policy, "id");
         String eventId = PROVIDER + "#" + Delivery.bodyKey(rawBody);
 
-        Map<String, AttributeValue> extra = new HashMap<>();
-        JsonNode isTest = policy == null ? null : policy.get("is_test");
-        if (isTest != null && isTest.isBoolean()) {
-            extra.put(IS_TEST, AttributeValue.fromBool(isTest.booleanValue()));
-        }
+        Map<String, Object> extra = new HashMap<>();
+        putBoolean(extra, IS_TEST, policy == null ? null : policy.get("is_test"));
         EventRecord event = new EventRecord(eventId, PROVIDER, type, objectType(type), policyId, null, receivedAt,
-                rawBody, json, extra);
-        StateUpdate state = policyId != null && type.startsWith("policy_")
-                ? state(type, policy, policyId, eventId, receivedAt)
-                : null;
-        return new Delivery(event, state);
+                rawBody, json, extra, null);
+
+        List<StateUpdate> states = new ArrayList<>(2);
+        if (policyId != null && type.startsWith("policy_")) {
+            states.add(state(type, policy, policyId, status(type, policy), eventId, receivedAt));
+            JsonNode previous = data.get("previous_policy");
+            String previousId = text(previous, "id");
+            if ("policy_endorsed".equals(type) && previousId != null && !previousId.equals(policyId)) {
+                StateUpdate superseded = state(type, previous, previousId, SUPERSEDED, eventId, receivedAt);
+                superseded.attributes().put(SUPERSEDED_BY, policyId);
+                states.add(superseded);
+            }
+        }
+        return new Delivery(event, states);
     }
 
     /** The policy the event is about: {@code current_policy} for an endorsement, else {@code data} itself. */
-    private static JsonNode policy(String type, JsonNode root) {
-        JsonNode data = root == null ? null : root.get("data");
-        if (data == null || !data.isObject()) {
+    private static JsonNode policy(String type, JsonNode data) {
+        if (data == null) {
             return null;
         }
         JsonNode current = data.get("current_policy");
@@ -90,7 +105,7 @@ public final class VerticalInsureEvents {
                 if (sent == null) {
                     return "UNKNOWN";
                 }
-                switch (sent.toUpperCase(java.util.Locale.ROOT)) {
+                switch (sent.toUpperCase(Locale.ROOT)) {
                     case "ACTIVE":
                         return "ACTIVE";
                     case "CANCELED":
@@ -121,65 +136,61 @@ public final class VerticalInsureEvents {
                 return 2;
             case "ACTIVE":
                 return 3;
-            case "CANCELLED":
+            case SUPERSEDED:
                 return 4;
+            case "CANCELLED":
+                return 5;
             default:
                 return 0;
         }
     }
 
-    private static StateUpdate state(String type, JsonNode policy, String id, String eventId, Instant receivedAt) {
-        String status = status(type, policy);
-        long version = version(policy.get("version"));
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put(PROVIDER_ATTRIBUTE, AttributeValue.fromS(PROVIDER));
-        item.put(STATUS, AttributeValue.fromS(status));
-        item.put("version", AttributeValue.fromN(Long.toString(version)));
-        Attributes.putText(item, "policy_status", policy.get("policy_status"));
-        Attributes.putText(item, "policy_number", policy.get("policy_number"));
-        Attributes.putText(item, "master_policy_id", policy.get("master_policy_id"));
-        Attributes.putText(item, "quote_id", policy.get("quote_id"));
-        Attributes.putText(item, "currency", policy.get("currency"));
-        Attributes.putJson(item, "customer", policy.get("customer"));
+    private static StateUpdate state(String type, JsonNode policy, String id, String status, String eventId,
+            Instant receivedAt) {
+        Map<String, Object> item = new HashMap<>();
+        item.put(PROVIDER_ATTRIBUTE, PROVIDER);
+        item.put(STATUS, status);
+        putText(item, "policy_status", policy.get("policy_status"));
+        putText(item, "policy_number", policy.get("policy_number"));
+        putText(item, "master_policy_id", policy.get("master_policy_id"));
+        putText(item, "quote_id", policy.get("quote_id"));
+        putText(item, "currency", policy.get("currency"));
+        putJson(item, "customer", policy.get("customer"));
         for (String date : new String[] {"issued_date", "effective_date", "expiration_date", "quote_date"}) {
             putIsoDate(item, date, policy.get(date));
         }
         JsonNode premium = policy.get("premium_amount");
         if (premium != null && premium.isIntegralNumber()) {
-            item.put("premium_amount", AttributeValue.fromN(premium.asText())); // minor units, as sent
+            item.put("premium_amount", premium.bigIntegerValue()); // minor units, as sent
         }
-        JsonNode isTest = policy.get("is_test");
-        if (isTest != null && isTest.isBoolean()) {
-            item.put(IS_TEST, AttributeValue.fromBool(isTest.booleanValue()));
-        }
-        item.put(LAST_EVENT_TYPE, AttributeValue.fromS(type));
-        item.put(LAST_EVENT_ID, AttributeValue.fromS(eventId));
-        item.put(LAST_EVENT_AT, AttributeValue.fromS(Attributes.iso(receivedAt)));
-        return new StateUpdate(StateUpdate.Kind.POLICY, id, orderKey(version, rank(status), eventId), item);
+        putBoolean(item, IS_TEST, policy.get("is_test"));
+        item.put(LAST_EVENT_TYPE, type);
+        item.put(LAST_EVENT_ID, eventId);
+        item.put(LAST_EVENT_AT, receivedAt);
+        Long version = version(policy.get("version"));
+        return new StateUpdate(StateUpdate.Kind.POLICY, id, version, orderKey(rank(status), version, eventId), item);
     }
 
-    /** Sorts as a string: zero-padded version, lifecycle rank, event id. */
-    static String orderKey(long version, int rank, String eventId) {
-        return Attributes.zeroPadded(version, 10) + "#" + rank + "#" + eventId; // String.format: ~1 µs
+    /**
+     * Sorts as a string: lifecycle rank (one digit), then the version (19 digits, zero-padded; none sorts first, so
+     * at equal rank an event that carries a version outranks one that does not), then the event id.
+     */
+    static String orderKey(int rank, Long version, String eventId) {
+        String digits = version == null ? "" : Long.toString(version);
+        return rank + "#" + (version == null ? "" : "0".repeat(19 - digits.length()) + digits) + "#" + eventId;
     }
 
-    private static long version(JsonNode node) {
-        if (node != null && node.isIntegralNumber() && node.canConvertToLong()) {
-            long v = node.asLong();
-            return v >= 0 && v < 10_000_000_000L ? v : 1;
-        }
-        return 1;
+    /** The policy's version when it is a non-negative integer (a long), else null (absent: the rank decides). */
+    static Long version(JsonNode node) {
+        return node != null && node.isIntegralNumber() && node.canConvertToLong() && node.longValue() >= 0
+                ? node.longValue()
+                : null;
     }
 
     /** Vertical Insure dates are already ISO-8601 (a date or a date-time); kept as sent when they read as such. */
-    private static void putIsoDate(Map<String, AttributeValue> item, String name, JsonNode node) {
+    private static void putIsoDate(Map<String, Object> item, String name, JsonNode node) {
         if (node != null && node.isTextual() && Attributes.instant(node) != null) {
-            item.put(name, AttributeValue.fromS(node.textValue()));
+            item.put(name, node.textValue());
         }
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node == null ? null : node.get(field);
-        return value != null && value.isTextual() && !value.textValue().isEmpty() ? value.textValue() : null;
     }
 }

@@ -3,6 +3,9 @@ package io.policywebhooks.webhook;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -13,8 +16,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.policywebhooks.store.StateUpdate;
 import io.policywebhooks.store.WebhookStore;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -43,7 +48,18 @@ public class WebhookService {
         this(store, clock, config.maxBodyBytes());
     }
 
+    /**
+     * The most {@code WEBHOOK_MAX_BODY_BYTES} may be: a body this large, stored raw with the event's few other
+     * attributes (ids, times, type: at most ~7 KB), still fits DynamoDB's 400 KB item, so an authentic event is
+     * never refused for its size once accepted.
+     */
+    public static final int MAX_BODY_BYTES_LIMIT = 384 * 1024;
+
     public WebhookService(WebhookStore store, Clock clock, int maxBodyBytes) {
+        if (maxBodyBytes < 1 || maxBodyBytes > MAX_BODY_BYTES_LIMIT) {
+            throw new IllegalStateException("WEBHOOK_MAX_BODY_BYTES must be between 1 and " + MAX_BODY_BYTES_LIMIT
+                    + " (DynamoDB's item limit)");
+        }
         this.store = store;
         this.clock = clock;
         this.maxBodyBytes = maxBodyBytes;
@@ -86,12 +102,13 @@ public class WebhookService {
 
     private Outcome store(Delivery delivery) {
         try {
-            boolean stored = store.putEvent(delivery.event());
-            if (delivery.state() != null) {
-                // Also on a duplicate: the earlier attempt may have died between the two writes.
-                store.applyState(delivery.state(), clock.instant());
+            WebhookStore.EventWrite event = store.putEvent(delivery.event());
+            List<String> leftOut = new ArrayList<>(event.leftOut());
+            for (StateUpdate state : delivery.states()) {
+                // Also on a duplicate: the earlier attempt may have died between the writes.
+                leftOut.addAll(store.applyState(state, clock.instant()).leftOut());
             }
-            return Outcome.stored(delivery.event().eventId(), !stored);
+            return Outcome.stored(delivery.event().eventId(), event.duplicate(), leftOut);
         } catch (SdkException e) {
             return Outcome.storageFailed(delivery.event().eventId(), e);
         }
@@ -110,11 +127,15 @@ public class WebhookService {
                 .put("provider", provider)
                 .put("type", type)
                 .put("event_id", outcome.eventId())
-                .put("outcome", outcome.kind().name().toLowerCase())
+                .put("outcome", outcome.kind().name().toLowerCase(Locale.ROOT))
                 .put("status", outcome.status())
                 .put("duration_ms", (System.nanoTime() - startNanos) / 1_000_000.0);
         if (outcome.error() != null) {
             line.put("reason", outcome.error());
+        }
+        if (!outcome.leftOut().isEmpty()) {
+            ArrayNode names = line.putArray("left_out");
+            outcome.leftOut().forEach(names::add);
         }
         if (outcome.cause() != null) {
             line.put("cause", outcome.cause());

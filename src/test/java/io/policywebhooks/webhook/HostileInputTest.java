@@ -161,7 +161,31 @@ class HostileInputTest {
                 Arguments.of("unknown event type", "{\"type\":\"brand.new\",\"event\":\"brand_new\",\"u\":\"" + UUID.randomUUID() + "\"}", null),
                 Arguments.of("missing data", "{\"type\":\"policy.active\",\"event\":\"policy_bind_complete\",\"u\":\"" + UUID.randomUUID() + "\"}", null),
                 Arguments.of("data null", "{\"type\":\"policy.cancelled\",\"event\":\"policy_canceled\",\"data\":null,\"u\":\"" + UUID.randomUUID() + "\"}", null),
-                Arguments.of("number DynamoDB cannot hold", "{\"type\":\"x\",\"n\":1e400,\"u\":\"" + UUID.randomUUID() + "\"}", "JSON has no DynamoDB form"));
+                Arguments.of("number DynamoDB cannot hold", "{\"type\":\"x\",\"n\":1e400,\"u\":\"" + UUID.randomUUID() + "\"}", "JSON has no DynamoDB form"),
+                Arguments.of("39 significant digits", "{\"type\":\"x\",\"n\":" + "9".repeat(39) + ",\"u\":\"" + UUID.randomUUID() + "\"}", "JSON has no DynamoDB form"),
+                Arguments.of("nesting of exactly 32 levels", nested(32, UUID.randomUUID().toString()), "JSON has no DynamoDB form"),
+                Arguments.of("nesting of 31 levels", nested(31, UUID.randomUUID().toString()), null),
+                Arguments.of("an empty object key deep inside", "{\"type\":\"policy.active\",\"data\":{\"id\":\"pl_" + UUID.randomUUID() + "\",\"certificates\":{\"\":\"x\"}}}", "JSON has no DynamoDB form"));
+    }
+
+    /** {@code levels} nested objects, the innermost holding {@code leaf}: the body itself is level 1. */
+    static String nested(int levels, String leaf) {
+        return "{\"n\":".repeat(levels - 1) + "{\"u\":\"" + leaf + "\"}" + "}".repeat(levels - 1);
+    }
+
+    @Test
+    void aBodyOfExactlyTheLimitIsAcceptedAndOneByteMoreIsRefused() {
+        String json = "{\"type\":\"x\",\"u\":\"" + UUID.randomUUID() + "\"}";
+        byte[] atLimit = utf8(json + " ".repeat(131_072 - json.length()));
+        assertEquals(131_072, atLimit.length);
+        String eventId = post1099(atLimit).statusCode(200).extract().path("event_id");
+        assertEquals(131_072, s(event(dynamo, eventId), "raw_body").length());
+        byte[] over = utf8(json.replace("\"x\"", "\"y\"") + " ".repeat(131_073 - json.length()));
+        assertEquals(131_073, over.length);
+        int before = eventCount();
+        post1099(over).statusCode(413).body("error", equalTo("body too large"));
+        postVerticalInsure(over).statusCode(413);
+        assertEquals(before, eventCount());
     }
 
     @ParameterizedTest(name = "{0}")

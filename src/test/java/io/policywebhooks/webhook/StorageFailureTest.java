@@ -26,6 +26,7 @@ import io.policywebhooks.store.WebhookStore;
 import io.policywebhooks.ten99policy.Ten99PolicyProvider;
 import io.quarkus.test.junit.QuarkusTest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * DynamoDB failing: unreachable, slow, throttling, a table missing. The answer is a 503 (the provider retries)
@@ -77,6 +78,33 @@ class StorageFailureTest {
         Outcome outcome = service.receive(ten99policy, body, Headers.of(Map.of("X-Convoy-Signature", convoy(body))));
         assertEquals(503, outcome.status());
         assertEquals(Outcome.Kind.STORAGE_FAILED, outcome.kind());
+    }
+
+    @Test
+    void aFailedStateWriteAloneGets503AndTheRedeliveryCompletesItOnce() {
+        // The events table is there, the policies table is not: the event write succeeds, the state write fails.
+        WebhookStore stateFails = new WebhookStore(dynamo, new Tables.Names(DynaliteResource.TABLES.events(),
+                "no-such-policies", "no-such-assignments"));
+        WebhookService service = new WebhookService(stateFails, Clock.systemUTC(), 131072);
+        String policyId = "pl_" + UUID.randomUUID();
+        String id = "evt_" + UUID.randomUUID();
+        byte[] body = utf8("{\"id\":\"" + id + "\",\"type\":\"policy.active\",\"created\":1700000000,"
+                + "\"data\":{\"id\":\"" + policyId + "\"}}");
+        String eventId = "1099policy#" + id;
+        Outcome first = service.receive(ten99policy, body, Headers.of(Map.of("X-Convoy-Signature", convoy(body))));
+        assertEquals(503, first.status());
+        assertEquals("1", event(dynamo, eventId).get(Tables.DELIVERIES).n(), "the event write went through");
+        assertTrue(policy(dynamo, policyId).isEmpty());
+
+        // The provider's retry, through the Lambda HTTP path with the real tables, completes the state.
+        post1099(body).statusCode(200).body("duplicate", equalTo(true));
+        Map<String, AttributeValue> applied = policy(dynamo, policyId);
+        assertEquals("ACTIVE", s(applied, "status"));
+
+        // Re-applying the already-applied event changes nothing.
+        post1099(body).statusCode(200).body("duplicate", equalTo(true));
+        assertEquals(applied, policy(dynamo, policyId), "updated_at and every attribute unchanged");
+        assertEquals("3", event(dynamo, eventId).get(Tables.DELIVERIES).n());
     }
 
     @Test

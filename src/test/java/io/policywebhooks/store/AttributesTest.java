@@ -1,0 +1,54 @@
+package io.policywebhooks.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.time.Instant;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Provider times in every form they may take, bounded to [2000, 2100). */
+class AttributesTest {
+    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    static Instant read(String json) throws Exception {
+        return Attributes.instant(JSON.readTree("{\"t\":" + json + "}").get("t"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "1700000000 | 2023-11-14T22:13:20Z",
+            "'\"1700000000\"' | 2023-11-14T22:13:20Z",
+            "1700000000123 | 2023-11-14T22:13:20.123Z",
+            "'\"1700000000123\"' | 2023-11-14T22:13:20.123Z",
+            "1700000000.5 | 2023-11-14T22:13:20.500Z",
+            "'\"2023-11-14T22:13:20Z\"' | 2023-11-14T22:13:20Z",
+            "'\"2023-11-14T22:13:20\"' | 2023-11-14T22:13:20Z",
+            "'\"2023-11-14t22:13:20\"' | 2023-11-14T22:13:20Z",
+            "'\"2023-11-14T22:13:20.123456\"' | 2023-11-14T22:13:20.123456Z",
+            "'\"2023-11-15T00:13:20.5+02:00\"' | 2023-11-14T22:13:20.500Z",
+            "'\"2023-11-14\"' | 2023-11-14T00:00:00Z",
+            "946684800 | 2000-01-01T00:00:00Z",
+            "4102444799 | 2099-12-31T23:59:59Z",
+            "946684800000 | 2000-01-01T00:00:00Z",
+            "4102444799999 | 2099-12-31T23:59:59.999Z",
+            "'\"2099-12-31T23:59:59.999Z\"' | 2099-12-31T23:59:59.999Z",
+            "'\"2000-01-01T00:00:00Z\"' | 2000-01-01T00:00:00Z"})
+    void everyFormReadsAsTheSameInstant(String json, String expected) throws Exception {
+        assertEquals(Instant.parse(expected), read(json));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"null", "true", "\"soon\"", "\"\"", "{}", "[]", "-1700000000", "0", "946684799",
+            "4102444800", "946684799999", "4102444800000", "99999999999999999999", "\"+10000-01-01T00:00:00Z\"",
+            "\"1969-12-31T23:59:59Z\"", "\"1999-12-31T23:59:59.999Z\"", "\"2100-01-01T00:00:00Z\"", "\"2100-01-01\"",
+            "\"2023-13-01\"", "\"2023-11-14T25:00:00\"", "1e400", "946684799.9"})
+    void unreadableOrOutOfRangeIsNull(String json) throws Exception {
+        assertNull(read(json), json);
+    }
+}

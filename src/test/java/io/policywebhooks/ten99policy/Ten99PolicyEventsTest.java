@@ -1,0 +1,129 @@
+package io.policywebhooks.ten99policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.policywebhooks.store.EventRecord;
+import io.policywebhooks.store.StateUpdate;
+import io.policywebhooks.webhook.Delivery;
+import io.policywebhooks.webhook.Headers;
+
+/** The 1099Policy mapping in plain JUnit: identity from signed content, ordering keys, states per event type. */
+class Ten99PolicyEventsTest {
+    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    static final Instant RECEIVED = Instant.parse("2026-01-02T03:04:05Z");
+
+    static Delivery map(String body, Map<String, String> headers) throws Exception {
+        byte[] raw = body.getBytes(StandardCharsets.UTF_8);
+        return Ten99PolicyEvents.map(raw, JSON.readTree(raw), Headers.of(headers), RECEIVED);
+    }
+
+    static Delivery map(String body) throws Exception {
+        return map(body, Map.of());
+    }
+
+    @Test
+    void theKeyIsTheBodysIdElseItsHashAndNeverAHeader() throws Exception {
+        Map<String, String> convoy = Map.of("X-Convoy-Idempotency-Key", "idem", "X-Convoy-Event-ID", "ev");
+        assertEquals("1099policy#evt_1", map("{\"id\":\"evt_1\",\"type\":\"x\"}", convoy).event().eventId());
+        String noId = "{\"type\":\"x\"}";
+        EventRecord event = map(noId, convoy).event();
+        assertEquals("1099policy#" + Delivery.bodyKey(noId.getBytes(StandardCharsets.UTF_8)), event.eventId());
+        assertEquals(Map.of("convoy_idempotency_key", "idem", "convoy_event_id", "ev"), event.extra());
+        assertEquals(Map.of(), map(noId, Map.of("X-Convoy-Event-ID", " ")).event().extra());
+        String longId = "{\"id\":\"" + "i".repeat(257) + "\"}";
+        assertTrue(map(longId).event().eventId().startsWith("1099policy#sha256:"), "an id over 256 chars");
+        assertEquals("1099policy#" + "i".repeat(256), map("{\"id\":\"" + "i".repeat(256) + "\"}").event().eventId());
+        assertTrue(map("{\"id\":\"  \"}").event().eventId().startsWith("1099policy#sha256:"), "a blank id");
+        assertTrue(map("{\"id\":7}").event().eventId().startsWith("1099policy#sha256:"), "a non-string id");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "policy.active, POLICY, ACTIVE, 1", "policy.active.media, POLICY, ACTIVE, 1",
+            "policy.cancelled, POLICY, CANCELLED, 2", "policy.reactivated, POLICY, ACTIVE, 3",
+            "assignment.active, ASSIGNMENT, ACTIVE, 1", "assignment.cancelled, ASSIGNMENT, CANCELLED, 2"})
+    void stateEventsMapToTheirStatusAndRank(String type, StateUpdate.Kind kind, String status, int rank)
+            throws Exception {
+        Delivery delivery = map("{\"id\":\"e\",\"type\":\"" + type + "\",\"created\":1700000000,"
+                + "\"data\":{\"id\":\"ob_1\",\"contractor\":\"cn_1\",\"job\":\"jb_1\"}}");
+        StateUpdate state = delivery.states().get(0);
+        assertEquals(kind, state.kind());
+        assertEquals("ob_1", state.id());
+        assertEquals(status, state.attributes().get("status"));
+        assertEquals("001700000000000#" + rank + "#1099policy#e", state.orderKey());
+        assertNull(state.version());
+        assertEquals(Instant.ofEpochSecond(1700000000L), state.attributes().get("last_event_at"));
+        assertEquals("cn_1", state.attributes().get("contractor"));
+        assertEquals(kind == StateUpdate.Kind.ASSIGNMENT ? "jb_1" : null, state.attributes().get("job"));
+    }
+
+    @Test
+    void otherEventsAndEventsWithoutAnObjectIdHaveNoState() throws Exception {
+        assertEquals(List.of(), map("{\"type\":\"certificate.flagged\",\"data\":{\"id\":\"ce_1\"}}").states());
+        assertEquals(List.of(), map("{\"type\":\"policy.active\",\"data\":{}}").states());
+        assertEquals(List.of(), map("{\"type\":\"policy.active\"}").states());
+    }
+
+    @Test
+    void orderKeysSortByTimeThenRankThenId() {
+        Instant t = Instant.ofEpochSecond(1700000000L);
+        assertTrue(Ten99PolicyEvents.orderKey(t, 3, "a").compareTo(Ten99PolicyEvents.orderKey(t.plusMillis(1), 1, "a")) < 0);
+        assertTrue(Ten99PolicyEvents.orderKey(t, 2, "z").compareTo(Ten99PolicyEvents.orderKey(t, 3, "a")) < 0);
+        assertTrue(Ten99PolicyEvents.orderKey(t, 2, "a").compareTo(Ten99PolicyEvents.orderKey(t, 2, "b")) < 0);
+        Instant earliest = Instant.parse("2000-01-01T00:00:00Z");
+        assertEquals("000946684800000#1#e", Ten99PolicyEvents.orderKey(earliest, 1, "e"));
+        assertTrue(StateUpdate.LOWEST.compareTo(Ten99PolicyEvents.orderKey(earliest, 0, "")) < 0);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "1700000000123 | 001700000000123", "'\"2023-11-14T22:13:20\"' | 001700000000000",
+            "'\"2023-11-14T22:13:20.5Z\"' | 001700000000500"})
+    void createdInEveryFormOrdersByItsInstant(String created, String millis) throws Exception {
+        Delivery delivery = map("{\"id\":\"e\",\"type\":\"policy.active\",\"created\":" + created
+                + ",\"data\":{\"id\":\"pl_1\"}}");
+        assertEquals(millis + "#1#1099policy#e", delivery.states().get(0).orderKey());
+        assertNull(delivery.event().parseNote());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "'\"soon\"' | created unreadable: state ordered lowest",
+            "-5 | created unreadable: state ordered lowest",
+            "'\"+10000-01-01T00:00:00Z\"' | created unreadable: state ordered lowest",
+            "null | created missing: state ordered lowest"})
+    void aMissingOrUnreadableCreatedOrdersLowestAndIsNoted(String created, String note) throws Exception {
+        Delivery delivery = map("{\"type\":\"policy.active\",\"created\":" + created + ",\"data\":{\"id\":\"pl_1\"}}");
+        assertEquals(StateUpdate.LOWEST, delivery.states().get(0).orderKey());
+        assertEquals(note, delivery.event().parseNote());
+        assertNull(delivery.event().createdAt());
+        assertEquals(RECEIVED, delivery.states().get(0).attributes().get("last_event_at"));
+        Delivery absent = map("{\"type\":\"policy.active\",\"data\":{\"id\":\"pl_1\"}}");
+        assertEquals("created missing: state ordered lowest", absent.event().parseNote());
+    }
+
+    @Test
+    void theObjectIsReadDirectlyInDataOrUnderDataObject() throws Exception {
+        Delivery nested = map("{\"type\":\"policy.cancelled\",\"created\":1700000000,"
+                + "\"data\":{\"object\":{\"id\":\"pl_2\",\"object\":\"policy\",\"is_active\":false}}}");
+        assertEquals("pl_2", nested.states().get(0).id());
+        assertEquals(false, nested.states().get(0).attributes().get("is_active"));
+        assertEquals("policy", nested.event().objectType());
+        assertEquals("session", map("{\"type\":\"application.started\",\"data\":{\"id\":\"s\"}}").event().objectType());
+        assertEquals("unknown", map("{\"data\":{\"id\":\"s\"}}").event().type());
+    }
+}
