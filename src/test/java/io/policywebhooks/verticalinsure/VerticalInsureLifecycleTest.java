@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.policywebhooks.webhook.Delivery;
@@ -65,16 +66,22 @@ class VerticalInsureLifecycleTest {
         return pairs.stream();
     }
 
-    /** The event making policy {@code policyId} {@code status}; version 1 or none. */
+    /** The event making policy {@code policyId} {@code status}, with version 1 or none. */
     static byte[] event(String status, String policyId, boolean version) {
+        return event(status, policyId, version ? 1 : null);
+    }
+
+    /** The event making policy {@code policyId} {@code status}, with {@code version} (null: none). */
+    static byte[] event(String status, String policyId, Integer version) {
         String text = new String(sample("vertical-insure/" + SAMPLE.get(status) + ".json"), StandardCharsets.UTF_8);
-        if (status.equals("SUPERSEDED")) { // policyId is the endorsement's previous policy
+        if (status.equals("SUPERSEDED")) { // policyId is the endorsement's previous policy (sample: version 1)
             text = text.replace(VerticalInsureWebhookTest.SAMPLE_ID, policyId)
                     .replace(VerticalInsureWebhookTest.ENDORSED_CURRENT_ID, UUID.randomUUID().toString());
-            return utf8(version ? text : text.replace("\"version\": 1,", ""));
+            return utf8(text.replace("\"version\": 1,", version == null ? "" : "\"version\": " + version + ","));
         }
         text = text.replace(VerticalInsureWebhookTest.SAMPLE_ID, policyId);
-        return utf8(version ? text.replace("\"policy_status\":", "\"version\": 1, \"policy_status\":") : text);
+        return utf8(version == null ? text
+                : text.replace("\"policy_status\":", "\"version\": " + version + ", \"policy_status\":"));
     }
 
     void deliver(byte[] body) {
@@ -82,6 +89,19 @@ class VerticalInsureLifecycleTest {
                 VerticalInsureSignatureVerifier.SIGNATURE_HEADER,
                 VerticalInsureSignatureVerifier.sign(VerticalInsureProvider.LOCAL_KEY, body))));
         assertEquals(200, outcome.status());
+    }
+
+    /** When both carry a version, the higher one wins whatever the ranks, in either arrival order. */
+    @ParameterizedTest(name = "{0} v{1} then {2} v{3} ends {4}")
+    @CsvSource({"CANCELLED, 1, ACTIVE, 2, ACTIVE", "ACTIVE, 2, CANCELLED, 1, ACTIVE",
+            "SUPERSEDED, 1, PENDING, 2, PENDING", "PENDING, 2, SUPERSEDED, 1, PENDING",
+            "ACTIVE, 1, BIND_FAILED, 2, BIND_FAILED", "BIND_FAILED, 2, ACTIVE, 1, BIND_FAILED"})
+    void aHigherVersionWinsOverAHigherRank(String first, int firstVersion, String second, int secondVersion,
+            String expected) {
+        String policyId = UUID.randomUUID().toString();
+        deliver(event(first, policyId, firstVersion));
+        deliver(event(second, policyId, secondVersion));
+        assertEquals(expected, s(policy(dynamo, policyId), "status"));
     }
 
     @ParameterizedTest(name = "{0} (version {1}) then {2} (version {3})")
