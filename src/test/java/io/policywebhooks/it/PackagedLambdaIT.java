@@ -3,6 +3,7 @@ package io.policywebhooks.it;
 import static io.policywebhooks.Webhooks.*;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,6 +19,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.store.LocalDynamoDb;
@@ -32,8 +35,19 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * its configuration, or cannot reach its tables.
  */
 class PackagedLambdaIT {
-    static final String TEN99_SECRETS = "it-1099policy-old,it-1099policy-new";
+    /**
+     * Rotated secrets, most holding {@code $}, {@code $$} or {@code ${…}}: the function must use each exactly as set.
+     * Expanded, {@code $$} would become {@code $}, {@code k${X:}y} {@code ky}, {@code ${HOME}} the {@link #HOME}
+     * below, and the undefined reference would stop startup.
+     */
+    static final List<String> TEN99_SECRETS = List.of("it-1099policy-old", "it-1099policy-new", "it-1099policy-$",
+            "it-1099policy-$$x", "it-1099policy-${HOME}", "it-1099policy-k${X:}y",
+            "it-1099policy-${POLICY_WEBHOOKS_UNDEFINED}");
     static final String VI_KEY = "it-vertical-insure-key";
+    static final List<String> VI_KEYS = List.of(VI_KEY, "it-vi-$", "it-vi-$$x", "it-vi-${HOME}", "it-vi-k${X:}y",
+            "it-vi-${POLICY_WEBHOOKS_UNDEFINED}");
+    /** Set so that an expanding read of {@code ${HOME}} would quietly yield another secret instead of failing. */
+    static final String HOME = "/home/sbx_user1051";
 
     static Process dynalite;
     static String endpoint;
@@ -41,7 +55,10 @@ class PackagedLambdaIT {
     static LambdaArtifact function;
 
     static Map<String, String> lambdaEnvironment() {
-        return LambdaArtifact.environment(TEN99_SECRETS, VI_KEY, endpoint);
+        Map<String, String> env = LambdaArtifact.environment(String.join(",", TEN99_SECRETS), String.join(",", VI_KEYS),
+                endpoint);
+        env.put("HOME", HOME);
+        return env;
     }
 
     @BeforeAll
@@ -122,6 +139,36 @@ class PackagedLambdaIT {
         String line = function.output().lines().filter(l -> l.contains("certificate.flagged")).findFirst().orElseThrow();
         assertEquals("certificate.flagged", new com.fasterxml.jackson.databind.ObjectMapper().readTree(line).get("type").asText());
         assertFalse(function.output().contains("it-1099policy"), "no secret in the function's output");
+        for (String key : VI_KEYS) {
+            assertFalse(function.output().contains(key), "no secret in the function's output");
+        }
+    }
+
+    /** Each secret, as set in the environment, verifies: nothing in it was read as an expression. */
+    @Test
+    void secretsWithDollarsAndExpressionsAreUsedExactlyAsSet() {
+        List<Executable> checks = new ArrayList<>();
+        for (String secret : TEN99_SECRETS) {
+            checks.add(() -> {
+                byte[] body = utf8("{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"policy.active\","
+                        + "\"data\":{\"id\":\"pl_" + UUID.randomUUID() + "\"}}");
+                String signature = ConvoySignatureVerifier.signAdvanced(List.of(secret), now(), body,
+                        ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX);
+                assertEquals(200, given().port(function.port()).contentType("application/json")
+                        .header("X-Convoy-Signature", signature).body(body).post("/webhooks/1099policy").statusCode(),
+                        "1099Policy secret " + secret);
+            });
+        }
+        for (String key : VI_KEYS) {
+            checks.add(() -> {
+                byte[] body = utf8(new String(sample("vertical-insure/policy_canceled.json"), StandardCharsets.UTF_8)
+                        .replace("3fa85f64-5717-4562-b3fc-2c963f66afa6", UUID.randomUUID().toString()));
+                assertEquals(200, given().port(function.port()).contentType("application/json")
+                        .header("VerticalInsure-Signature", VerticalInsureSignatureVerifier.sign(key, body)).body(body)
+                        .post("/webhooks/vertical-insure").statusCode(), "Vertical Insure key " + key);
+            });
+        }
+        assertAll(checks);
     }
 
     @Test
