@@ -15,16 +15,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.store.LocalDynamoDb;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier;
 import io.policywebhooks.ten99policy.Ten99PolicyProvider;
+import io.policywebhooks.verticalinsure.VerticalInsureProvider;
 import io.policywebhooks.verticalinsure.VerticalInsureSignatureVerifier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -171,14 +176,48 @@ class PackagedLambdaIT {
         assertAll(checks);
     }
 
-    @Test
-    void missingSecretStopsStartupNamingTheVariable() throws Exception {
+    enum Refused {
+        MISSING, EMPTY, LOCAL_DEFAULT
+    }
+
+    static Stream<Arguments> eachProviderAndRefusedSecret() {
+        return Stream.of(Ten99PolicyProvider.SECRETS_VARIABLE, VerticalInsureProvider.KEYS_VARIABLE)
+                .flatMap(variable -> Stream.of(Refused.values()).map(refused -> Arguments.of(variable, refused)));
+    }
+
+    /**
+     * The packaged artifact, in production, will not start without a real secret for each provider, the other
+     * provider's being real: the failure names the variable, and neither it nor anything else prints a secret.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("eachProviderAndRefusedSecret")
+    void productionRefusesToStartWithoutARealSecret(String variable, Refused refused) throws Exception {
+        boolean ten99 = variable.equals(Ten99PolicyProvider.SECRETS_VARIABLE);
+        String other = ten99 ? VerticalInsureProvider.KEYS_VARIABLE : Ten99PolicyProvider.SECRETS_VARIABLE;
+        String localDefault = ten99 ? Ten99PolicyProvider.LOCAL_SECRET : VerticalInsureProvider.LOCAL_KEY;
+        String realBesideTheDefault = "it-real-secret-beside-the-local-default";
         Map<String, String> env = lambdaEnvironment();
-        env.remove("TEN99POLICY_WEBHOOK_SECRETS");
-        try (LambdaArtifact broken = LambdaArtifact.start("it-function-no-secret", env)) {
-            assertTrue(broken.awaitOutput("TEN99POLICY_WEBHOOK_SECRETS is not set", 60), broken.output());
-            assertFalse(broken.output().contains(" started in "), "it must not start serving");
-            assertFalse(broken.output().contains(VI_KEY), "no secret in the failure output");
+        switch (refused) {
+            case MISSING -> env.remove(variable);
+            case EMPTY -> env.put(variable, "");
+            case LOCAL_DEFAULT -> env.put(variable, realBesideTheDefault + "," + localDefault);
+        }
+        String message = variable + (refused == Refused.LOCAL_DEFAULT ? " holds the local development default"
+                : " is not set");
+
+        try (LambdaArtifact refusing = LambdaArtifact.start("it-refused-" + variable + "-" + refused, env)) {
+            assertTrue(refusing.awaitOutput(message, 60), refusing.output());
+            String output = refusing.output();
+            assertFalse(output.contains(" started in "), "it must not start serving");
+            assertFalse(output.contains(other + " is not set") || output.contains(other + " holds"),
+                    "only " + variable + " is blamed");
+            List<String> secrets = new ArrayList<>(TEN99_SECRETS);
+            secrets.addAll(VI_KEYS);
+            secrets.add(realBesideTheDefault);
+            secrets.add(localDefault);
+            for (String secret : secrets) {
+                assertFalse(output.contains(secret), "the output holds the secret " + secret);
+            }
         }
     }
 
