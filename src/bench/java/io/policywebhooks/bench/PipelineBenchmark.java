@@ -4,13 +4,13 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
+import org.eclipse.microprofile.config.Config;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -41,6 +41,8 @@ import io.policywebhooks.webhook.InvalidSignatureException;
 import io.policywebhooks.webhook.Outcome;
 import io.policywebhooks.webhook.WebhookConfig;
 import io.policywebhooks.webhook.WebhookService;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
 
 /**
  * The whole in-process path of one delivery, without I/O: headers as the Lambda adapter hands them over
@@ -107,9 +109,14 @@ public class PipelineBenchmark {
         store = new WebhookStore(dynamo, new Tables.Names("events", "policies", "assignments"));
 
         WebhookConfig config = new BenchConfig();
+        // Real-looking secrets (not the local ones) in their variables, read by the providers as in production.
+        Map<String, String> secrets = Map.of(Ten99PolicyProvider.SECRETS_VARIABLE, Payloads.TEN99_SECRET,
+                VerticalInsureProvider.KEYS_VARIABLE, Payloads.VI_KEY);
+        Config environment = new SmallRyeConfigBuilder().addDefaultInterceptors()
+                .withSources(new PropertiesConfigSource(secrets, "bench environment", 300)).build();
         service = new WebhookService(store, Payloads.CLOCK, config);
-        ten99Provider = new Ten99PolicyProvider(config, Payloads.CLOCK);
-        viProvider = new VerticalInsureProvider(config);
+        ten99Provider = new Ten99PolicyProvider(config, environment, Payloads.CLOCK);
+        viProvider = new VerticalInsureProvider(environment);
 
         // Every variant must end in a stored event with a state write, or it would measure a shortcut.
         check(service.receive(ten99Provider, ten99Body, Headers.ofMulti(ten99DocumentedHeaders)));
@@ -197,16 +204,11 @@ public class PipelineBenchmark {
         }
     }
 
-    /** The production defaults of application.properties, with real-looking secrets instead of the local ones. */
+    /** The production defaults of application.properties; the secrets are not mapped (see setup). */
     static final class BenchConfig implements WebhookConfig {
         @Override
         public Ten99Policy ten99policy() {
             return new Ten99Policy() {
-                @Override
-                public Optional<String> secrets() {
-                    return Optional.of(Payloads.TEN99_SECRET);
-                }
-
                 @Override
                 public String signatureHash() {
                     return "SHA512";
@@ -217,11 +219,6 @@ public class PipelineBenchmark {
                     return "hex";
                 }
             };
-        }
-
-        @Override
-        public VerticalInsure verticalInsure() {
-            return () -> Optional.of(Payloads.VI_KEY);
         }
 
         @Override

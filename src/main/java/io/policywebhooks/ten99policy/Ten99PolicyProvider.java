@@ -5,6 +5,8 @@ import java.time.Instant;
 
 import jakarta.inject.Singleton;
 
+import org.eclipse.microprofile.config.Config;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.policywebhooks.webhook.Delivery;
@@ -19,12 +21,18 @@ import io.quarkus.runtime.Startup;
 @Startup
 @Singleton
 public class Ten99PolicyProvider implements WebhookProvider {
+    /** The signing secrets, comma-separated; read literally (no {@code ${…}} expansion). */
+    public static final String SECRETS_VARIABLE = "TEN99POLICY_WEBHOOK_SECRETS";
     /** Used when TEN99POLICY_WEBHOOK_SECRETS is unset outside production; refused in production. */
     public static final String LOCAL_SECRET = "local-1099policy-secret";
 
     private final ConvoySignatureVerifier verifier;
 
-    public Ten99PolicyProvider(WebhookConfig config, Clock clock) {
+    /**
+     * @param variables the application's configuration, where {@link #SECRETS_VARIABLE} is found among the environment
+     *            variables
+     */
+    public Ten99PolicyProvider(WebhookConfig config, Config variables, Clock clock) {
         WebhookConfig.Ten99Policy own = config.ten99policy();
         ConvoySignatureVerifier.Hash hash;
         ConvoySignatureVerifier.Encoding encoding;
@@ -39,7 +47,7 @@ public class Ten99PolicyProvider implements WebhookProvider {
             throw new IllegalStateException("TEN99POLICY_SIGNATURE_ENCODING must be hex or base64");
         }
         this.verifier = new ConvoySignatureVerifier(
-                WebhookConfig.secrets("TEN99POLICY_WEBHOOK_SECRETS", own.secrets(), LOCAL_SECRET, LaunchMode.current()),
+                WebhookConfig.secrets(variables, SECRETS_VARIABLE, LOCAL_SECRET, LaunchMode.current()),
                 hash, encoding, config.timestampToleranceSeconds(), clock);
     }
 

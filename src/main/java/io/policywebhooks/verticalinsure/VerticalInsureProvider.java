@@ -4,6 +4,8 @@ import java.time.Instant;
 
 import jakarta.inject.Singleton;
 
+import org.eclipse.microprofile.config.Config;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.policywebhooks.webhook.Delivery;
@@ -18,14 +20,20 @@ import io.quarkus.runtime.Startup;
 @Startup
 @Singleton
 public class VerticalInsureProvider implements WebhookProvider {
+    /** The signature keys, comma-separated; read literally (no {@code ${…}} expansion). */
+    public static final String KEYS_VARIABLE = "VERTICAL_INSURE_SIGNATURE_KEYS";
     /** Used when VERTICAL_INSURE_SIGNATURE_KEYS is unset outside production; refused in production. */
     public static final String LOCAL_KEY = "local-vertical-insure-key";
 
     private final VerticalInsureSignatureVerifier verifier;
 
-    public VerticalInsureProvider(WebhookConfig config) {
-        this.verifier = new VerticalInsureSignatureVerifier(WebhookConfig.secrets("VERTICAL_INSURE_SIGNATURE_KEYS",
-                config.verticalInsure().signatureKeys(), LOCAL_KEY, LaunchMode.current()));
+    /**
+     * @param variables the application's configuration, where {@link #KEYS_VARIABLE} is found among the environment
+     *            variables
+     */
+    public VerticalInsureProvider(Config variables) {
+        this.verifier = new VerticalInsureSignatureVerifier(
+                WebhookConfig.secrets(variables, KEYS_VARIABLE, LOCAL_KEY, LaunchMode.current()));
     }
 
     @Override

@@ -4,20 +4,23 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
+import org.eclipse.microprofile.config.Config;
+
 import io.quarkus.runtime.LaunchMode;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.Expressions;
 import io.smallrye.config.WithDefault;
 
 /**
- * All configuration, read from the environment variables named in {@code application.properties} (and the
- * README). Secrets have no default in production; {@link #secrets} refuses to start without them.
+ * All configuration but the signing secrets, read from the environment variables named in {@code
+ * application.properties} (and the README). The secrets are not mapped here: each provider reads its variable by
+ * name with {@link #secrets(Config, String, String, LaunchMode)}, literally; they have no default in production,
+ * where {@link #secrets} refuses to start without them.
  */
 @ConfigMapping(prefix = "policy-webhooks")
 public interface WebhookConfig {
 
     Ten99Policy ten99policy();
-
-    VerticalInsure verticalInsure();
 
     TableNames tables();
 
@@ -30,19 +33,11 @@ public interface WebhookConfig {
     int maxBodyBytes();
 
     interface Ten99Policy {
-        /** TEN99POLICY_WEBHOOK_SECRETS, comma-separated. */
-        Optional<String> secrets();
-
         @WithDefault("SHA512")
         String signatureHash();
 
         @WithDefault("hex")
         String signatureEncoding();
-    }
-
-    interface VerticalInsure {
-        /** VERTICAL_INSURE_SIGNATURE_KEYS, comma-separated. */
-        Optional<String> signatureKeys();
     }
 
     interface TableNames {
@@ -54,7 +49,26 @@ public interface WebhookConfig {
     }
 
     /**
-     * The comma-separated secrets of {@code variable}. Outside production an unset variable falls back to
+     * The secrets in environment variable {@code variable}, exactly as set (see {@link #literal}), split on commas;
+     * otherwise as {@link #secrets(String, Optional, String, LaunchMode)}.
+     */
+    static List<String> secrets(Config config, String variable, String localDefault, LaunchMode mode) {
+        return secrets(variable, literal(config, variable), localDefault, mode);
+    }
+
+    /**
+     * The value of {@code name} (an environment variable name resolves through the environment's config source) as
+     * set, read with expression expansion off: a secret is random text, and SmallRye would otherwise rewrite it
+     * ({@code $$} to {@code $}, {@code k${X:}y} to {@code ky}, {@code ${HOME}} to the home folder, an undefined
+     * {@code ${…}} to a startup failure). Empty when unset or empty.
+     */
+    static Optional<String> literal(Config config, String name) {
+        return Expressions.withoutExpansion(() -> config.getOptionalValue(name, String.class));
+    }
+
+    /**
+     * The comma-separated secrets of {@code variable}, blanks around each dropped (a comma separates rotated
+     * secrets, so no secret can hold one). Outside production an unset variable falls back to
      * {@code localDefault} so the receiver runs with no setup; in production an unset or empty variable, or one
      * still holding the local default, stops startup with a message naming the variable (never its value).
      */

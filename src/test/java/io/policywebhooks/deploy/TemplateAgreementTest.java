@@ -39,6 +39,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 
 import io.policywebhooks.store.Tables;
+import io.policywebhooks.ten99policy.Ten99PolicyProvider;
+import io.policywebhooks.verticalinsure.VerticalInsureProvider;
 import io.policywebhooks.webhook.Outcome;
 import io.policywebhooks.webhook.WebhookResource;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
@@ -58,9 +60,12 @@ class TemplateAgreementTest {
     private static final Path STORE_SOURCE = MAIN_JAVA.resolve("io/policywebhooks/store/WebhookStore.java");
     private static final Path SAMCONFIG = ROOT.resolve("samconfig.toml");
 
-    /** The environment variables the code reads that hold signing secrets. */
-    private static final Set<String> SECRET_VARIABLES = Set.of("TEN99POLICY_WEBHOOK_SECRETS",
-            "VERTICAL_INSURE_SIGNATURE_KEYS");
+    /**
+     * The environment variables that hold signing secrets: read by name by the providers (literally, so not through
+     * a {@code ${VAR}} of application.properties).
+     */
+    private static final Set<String> SECRET_VARIABLES = Set.of(Ten99PolicyProvider.SECRETS_VARIABLE,
+            VerticalInsureProvider.KEYS_VARIABLE);
     /** Set for the Lambda runtime, not read by application.properties. */
     private static final String RUNTIME_ONLY_VARIABLE = "DISABLE_SIGNAL_HANDLERS";
 
@@ -259,10 +264,14 @@ class TemplateAgreementTest {
         Set<String> declared = new TreeSet<>();
         variables.fieldNames().forEachRemaining(declared::add);
 
+        for (String secret : SECRET_VARIABLES) {
+            assertFalse(read.containsKey(secret), secret + " must not be read as ${" + secret + "}: that expands it");
+        }
         Set<String> expected = new TreeSet<>(read.keySet());
+        expected.addAll(SECRET_VARIABLES);
         expected.add(RUNTIME_ONLY_VARIABLE);
-        assertEquals(expected, declared,
-                "Function Environment.Variables vs. ${VAR}s of application.properties (+ " + RUNTIME_ONLY_VARIABLE + ")");
+        assertEquals(expected, declared, "Function Environment.Variables vs. ${VAR}s of application.properties (+ "
+                + SECRET_VARIABLES + " read by the providers, + " + RUNTIME_ONLY_VARIABLE + ")");
         assertEquals("true", variables.path(RUNTIME_ONLY_VARIABLE).asText());
 
         // Where a variable comes from a parameter with a default, the default is the code's own default.

@@ -3,6 +3,7 @@ package io.policywebhooks.it;
 import static io.policywebhooks.Webhooks.*;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,18 +11,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.store.LocalDynamoDb;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier;
 import io.policywebhooks.ten99policy.Ten99PolicyProvider;
+import io.policywebhooks.verticalinsure.VerticalInsureProvider;
 import io.policywebhooks.verticalinsure.VerticalInsureSignatureVerifier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -32,8 +40,19 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * its configuration, or cannot reach its tables.
  */
 class PackagedLambdaIT {
-    static final String TEN99_SECRETS = "it-1099policy-old,it-1099policy-new";
+    /**
+     * Rotated secrets, most holding {@code $}, {@code $$} or {@code ${…}}: the function must use each exactly as set.
+     * Expanded, {@code $$} would become {@code $}, {@code k${X:}y} {@code ky}, {@code ${HOME}} the {@link #HOME}
+     * below, and the undefined reference would stop startup.
+     */
+    static final List<String> TEN99_SECRETS = List.of("it-1099policy-old", "it-1099policy-new", "it-1099policy-$",
+            "it-1099policy-$$x", "it-1099policy-${HOME}", "it-1099policy-k${X:}y",
+            "it-1099policy-${POLICY_WEBHOOKS_UNDEFINED}");
     static final String VI_KEY = "it-vertical-insure-key";
+    static final List<String> VI_KEYS = List.of(VI_KEY, "it-vi-$", "it-vi-$$x", "it-vi-${HOME}", "it-vi-k${X:}y",
+            "it-vi-${POLICY_WEBHOOKS_UNDEFINED}");
+    /** Set so that an expanding read of {@code ${HOME}} would quietly yield another secret instead of failing. */
+    static final String HOME = "/home/sbx_user1051";
 
     static Process dynalite;
     static String endpoint;
@@ -41,7 +60,10 @@ class PackagedLambdaIT {
     static LambdaArtifact function;
 
     static Map<String, String> lambdaEnvironment() {
-        return LambdaArtifact.environment(TEN99_SECRETS, VI_KEY, endpoint);
+        Map<String, String> env = LambdaArtifact.environment(String.join(",", TEN99_SECRETS), String.join(",", VI_KEYS),
+                endpoint);
+        env.put("HOME", HOME);
+        return env;
     }
 
     @BeforeAll
@@ -122,16 +144,80 @@ class PackagedLambdaIT {
         String line = function.output().lines().filter(l -> l.contains("certificate.flagged")).findFirst().orElseThrow();
         assertEquals("certificate.flagged", new com.fasterxml.jackson.databind.ObjectMapper().readTree(line).get("type").asText());
         assertFalse(function.output().contains("it-1099policy"), "no secret in the function's output");
+        for (String key : VI_KEYS) {
+            assertFalse(function.output().contains(key), "no secret in the function's output");
+        }
     }
 
+    /** Each secret, as set in the environment, verifies: nothing in it was read as an expression. */
     @Test
-    void missingSecretStopsStartupNamingTheVariable() throws Exception {
+    void secretsWithDollarsAndExpressionsAreUsedExactlyAsSet() {
+        List<Executable> checks = new ArrayList<>();
+        for (String secret : TEN99_SECRETS) {
+            checks.add(() -> {
+                byte[] body = utf8("{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"policy.active\","
+                        + "\"data\":{\"id\":\"pl_" + UUID.randomUUID() + "\"}}");
+                String signature = ConvoySignatureVerifier.signAdvanced(List.of(secret), now(), body,
+                        ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX);
+                assertEquals(200, given().port(function.port()).contentType("application/json")
+                        .header("X-Convoy-Signature", signature).body(body).post("/webhooks/1099policy").statusCode(),
+                        "1099Policy secret " + secret);
+            });
+        }
+        for (String key : VI_KEYS) {
+            checks.add(() -> {
+                byte[] body = utf8(new String(sample("vertical-insure/policy_canceled.json"), StandardCharsets.UTF_8)
+                        .replace("3fa85f64-5717-4562-b3fc-2c963f66afa6", UUID.randomUUID().toString()));
+                assertEquals(200, given().port(function.port()).contentType("application/json")
+                        .header("VerticalInsure-Signature", VerticalInsureSignatureVerifier.sign(key, body)).body(body)
+                        .post("/webhooks/vertical-insure").statusCode(), "Vertical Insure key " + key);
+            });
+        }
+        assertAll(checks);
+    }
+
+    enum Refused {
+        MISSING, EMPTY, LOCAL_DEFAULT
+    }
+
+    static Stream<Arguments> eachProviderAndRefusedSecret() {
+        return Stream.of(Ten99PolicyProvider.SECRETS_VARIABLE, VerticalInsureProvider.KEYS_VARIABLE)
+                .flatMap(variable -> Stream.of(Refused.values()).map(refused -> Arguments.of(variable, refused)));
+    }
+
+    /**
+     * The packaged artifact, in production, will not start without a real secret for each provider, the other
+     * provider's being real: the failure names the variable, and neither it nor anything else prints a secret.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("eachProviderAndRefusedSecret")
+    void productionRefusesToStartWithoutARealSecret(String variable, Refused refused) throws Exception {
+        boolean ten99 = variable.equals(Ten99PolicyProvider.SECRETS_VARIABLE);
+        String other = ten99 ? VerticalInsureProvider.KEYS_VARIABLE : Ten99PolicyProvider.SECRETS_VARIABLE;
+        String localDefault = ten99 ? Ten99PolicyProvider.LOCAL_SECRET : VerticalInsureProvider.LOCAL_KEY;
+        String realBesideTheDefault = "it-real-secret-beside-the-local-default";
         Map<String, String> env = lambdaEnvironment();
-        env.remove("TEN99POLICY_WEBHOOK_SECRETS");
-        try (LambdaArtifact broken = LambdaArtifact.start("it-function-no-secret", env)) {
-            assertTrue(broken.awaitOutput("TEN99POLICY_WEBHOOK_SECRETS is not set", 60), broken.output());
-            assertFalse(broken.output().contains(" started in "), "it must not start serving");
-            assertFalse(broken.output().contains(VI_KEY), "no secret in the failure output");
+        switch (refused) {
+            case MISSING -> env.remove(variable);
+            case EMPTY -> env.put(variable, "");
+            case LOCAL_DEFAULT -> env.put(variable, realBesideTheDefault + "," + localDefault);
+        }
+        String message = variable + (refused == Refused.LOCAL_DEFAULT ? " holds the local development default"
+                : " is not set");
+
+        try (LambdaArtifact refusing = LambdaArtifact.start("it-refused-" + variable + "-" + refused, env)) {
+            assertTrue(refusing.awaitOutput(message, 60), refusing.output());
+            String output = refusing.output();
+            assertFalse(output.contains(" started in "), "it must not start serving");
+            assertFalse(output.contains(other + " is not set") || output.contains(other + " holds"),
+                    "only " + variable + " is blamed");
+            List<String> secrets = new ArrayList<>(TEN99_SECRETS);
+            secrets.addAll(VI_KEYS);
+            secrets.add(realBesideTheDefault);
+            secrets.add(localDefault);
+            for (String secret : secrets) {
+                assertFalse(output.contains(secret), "the output holds the secret " + secret);
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import static io.policywebhooks.ten99policy.ConvoySignatureVerifier.Encoding.BAS
 import static io.policywebhooks.ten99policy.ConvoySignatureVerifier.Encoding.HEX;
 import static io.policywebhooks.ten99policy.ConvoySignatureVerifier.Hash.SHA256;
 import static io.policywebhooks.ten99policy.ConvoySignatureVerifier.Hash.SHA512;
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,10 +13,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import io.policywebhooks.webhook.Headers;
 import io.policywebhooks.webhook.InvalidSignatureException;
@@ -200,5 +209,56 @@ class ConvoySignatureVerifierTest {
                 headers("X-Convoy-Signature", "v0=abcd, t=1696015731, v1=" + SHA512_HEX_TS)));
         assertDoesNotThrow(() -> sha512Hex().verify(BODY,
                 headers("X-Convoy-Signature", "t= 1696015731 ,v1=" + SHA512_HEX_TS)));
+    }
+
+    // ---- every byte of the MAC counts, in every hash, encoding and form ----
+
+    enum Form {
+        SIMPLE, ADVANCED, DOCUMENTED
+    }
+
+    static Stream<Arguments> everyHashEncodingAndForm() {
+        return Stream.of(SHA512, SHA256).flatMap(hash -> Stream.of(HEX, BASE64)
+                .flatMap(encoding -> Stream.of(Form.values()).map(form -> Arguments.of(hash, encoding, form))));
+    }
+
+    /**
+     * A comparison that stopped early (a prefix, or all but the last byte) would let a forger who knows part of the
+     * MAC through: the right MAC with only its last byte changed, or cut to its first 8 or 16 bytes, is refused.
+     */
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("everyHashEncodingAndForm")
+    void onlyTheWholeMacVerifies(ConvoySignatureVerifier.Hash hash, ConvoySignatureVerifier.Encoding encoding,
+            Form form) {
+        ConvoySignatureVerifier verifier = verifier(hash, encoding, List.of(SECRET), T);
+        byte[] mac = decode(encoding, form == Form.SIMPLE
+                ? ConvoySignatureVerifier.signSimple(SECRET, BODY, hash, encoding)
+                : ConvoySignatureVerifier.signWithTimestamp(SECRET, T, BODY, hash, encoding));
+        assertDoesNotThrow(() -> verifier.verify(BODY, inForm(form, encode(encoding, mac))), "the untouched MAC");
+
+        byte[] lastChanged = mac.clone();
+        lastChanged[mac.length - 1] ^= 0x01;
+        Map<String, byte[]> wrong = new LinkedHashMap<>();
+        wrong.put("last byte changed", lastChanged);
+        wrong.put("first 8 bytes", Arrays.copyOf(mac, 8));
+        wrong.put("first 16 bytes", Arrays.copyOf(mac, 16));
+        assertAll(wrong.entrySet().stream().map(w -> () -> assertEquals("signature mismatch",
+                reason(verifier, BODY, inForm(form, encode(encoding, w.getValue()))), w.getKey())));
+    }
+
+    static Headers inForm(Form form, String signature) {
+        return switch (form) {
+            case SIMPLE -> headers("X-Convoy-Signature", signature);
+            case ADVANCED -> headers("X-Convoy-Signature", "t=" + T + ",v1=" + signature);
+            case DOCUMENTED -> headers("Convoy-Timestamp", Long.toString(T), "X-Convoy-Signature", signature);
+        };
+    }
+
+    static byte[] decode(ConvoySignatureVerifier.Encoding encoding, String signature) {
+        return encoding == HEX ? HexFormat.of().parseHex(signature) : Base64.getDecoder().decode(signature);
+    }
+
+    static String encode(ConvoySignatureVerifier.Encoding encoding, byte[] mac) {
+        return encoding == HEX ? HexFormat.of().formatHex(mac) : Base64.getEncoder().encodeToString(mac);
     }
 }

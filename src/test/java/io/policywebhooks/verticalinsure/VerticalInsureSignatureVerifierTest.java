@@ -1,14 +1,20 @@
 package io.policywebhooks.verticalinsure;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.policywebhooks.webhook.Headers;
 import io.policywebhooks.webhook.InvalidSignatureException;
@@ -78,5 +84,28 @@ class VerticalInsureSignatureVerifierTest {
         assertEquals("missing signature", reason(verifier, BODY, signature("")));
         assertEquals("malformed signature", reason(verifier, BODY, signature("zz" + LOWER.substring(2))));
         assertEquals("malformed signature", reason(verifier, BODY, signature(LOWER + "00")));
+    }
+
+    /**
+     * Every byte of the MAC counts, in either hex case: the right MAC with only its last byte changed is a mismatch,
+     * and cut to its first 8 or 16 bytes it is refused (by the length check before any comparison).
+     */
+    @ParameterizedTest(name = "upper case {0}")
+    @ValueSource(booleans = {false, true})
+    void onlyTheWholeMacVerifies(boolean upperCase) {
+        byte[] mac = HexFormat.of().parseHex(LOWER);
+        HexFormat hex = upperCase ? HexFormat.of().withUpperCase() : HexFormat.of();
+        assertDoesNotThrow(() -> verifier.verify(BODY, signature(hex.formatHex(mac))), "the untouched MAC");
+
+        byte[] lastChanged = mac.clone();
+        lastChanged[mac.length - 1] ^= 0x01;
+        String changed = hex.formatHex(lastChanged);
+        assertEquals(upperCase, changed.equals(changed.toUpperCase(Locale.ROOT)), "sent in the case under test");
+        assertAll(
+                () -> assertEquals("signature mismatch", reason(verifier, BODY, signature(changed)), "last byte changed"),
+                () -> assertEquals("malformed signature",
+                        reason(verifier, BODY, signature(hex.formatHex(Arrays.copyOf(mac, 8)))), "first 8 bytes"),
+                () -> assertEquals("malformed signature",
+                        reason(verifier, BODY, signature(hex.formatHex(Arrays.copyOf(mac, 16)))), "first 16 bytes"));
     }
 }
