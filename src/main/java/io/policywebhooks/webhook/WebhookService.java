@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.policywebhooks.store.StateUpdate;
+import io.quarkus.runtime.Startup;
 import io.policywebhooks.store.WebhookStore;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -27,6 +28,7 @@ import software.amazon.awssdk.core.exception.SdkException;
  * The one flow every provider goes through: size check → verify → parse → map → store the event (deduplicated) →
  * guarded state update → outcome. One JSON log line per request.
  */
+@Startup // a bad WEBHOOK_MAX_BODY_BYTES stops startup, not the first delivery
 @Singleton
 public class WebhookService {
     /** Request log lines are pure JSON (see application.properties) so CloudWatch can filter on their fields. */

@@ -416,15 +416,26 @@ class TemplateAgreementTest {
     // ------------------------------------------------------------------------------------------------ alarms
 
     @Test
-    void rejectionMetricFilterMatchesTheRequestLogOfARejection() {
-        String outcome = Outcome.Kind.REJECTED.name().toLowerCase(Locale.ROOT); // as WebhookService logs it
+    void metricFiltersMatchTheRequestLogOfTheirOutcomes() {
+        // as WebhookService logs them
+        String rejected = Outcome.Kind.REJECTED.name().toLowerCase(Locale.ROOT);
+        String partial = Outcome.Kind.STORED_PARTIALLY.name().toLowerCase(Locale.ROOT);
         String functionLogGroup = properties(resourcesOfType("AWS::Serverless::Function").values().iterator().next())
                 .path("LoggingConfig").path("LogGroup").path("Ref").asText();
-        Map<String, JsonNode> filters = resourcesOfType("AWS::Logs::MetricFilter");
-        assertEquals(1, filters.size());
-        JsonNode filter = properties(filters.values().iterator().next());
-        assertEquals(functionLogGroup, filter.path("LogGroupName").path("Ref").asText(), "filter on the function's logs");
-        assertEquals("{ $.outcome = \"" + outcome + "\" }", filter.path("FilterPattern").asText());
+        Map<String, String> patternByMetric = new LinkedHashMap<>();
+        resourcesOfType("AWS::Logs::MetricFilter").values().forEach(resource -> {
+            JsonNode filter = properties(resource);
+            assertEquals(functionLogGroup, filter.path("LogGroupName").path("Ref").asText(),
+                    "filter on the function's logs");
+            patternByMetric.put(filter.path("MetricTransformations").path(0).path("MetricName").asText(),
+                    filter.path("FilterPattern").asText());
+        });
+        assertEquals(Map.of("SignatureRejections", "{ $.outcome = \"" + rejected + "\" }",
+                "PartialStores", "{ $.outcome = \"" + partial + "\" }"), patternByMetric);
+        Set<String> alarmed = new java.util.HashSet<>();
+        resourcesOfType("AWS::CloudWatch::Alarm").values()
+                .forEach(alarm -> alarmed.add(properties(alarm).path("MetricName").asText()));
+        assertTrue(alarmed.containsAll(patternByMetric.keySet()), "every filtered outcome has an alarm: " + alarmed);
     }
 
     // ------------------------------------------------------------------------------------------------ helpers

@@ -73,7 +73,10 @@ class AnalystQueriesTest {
     static final String NOW_PLACEHOLDER = "2026-11-26T12:00:00.000Z";
 
     static final Set<String> CHECKS = Set.of("active-policies", "active-unexpired-policies", "policy-history",
-            "policy-state", "contractor-assignments", "contractor-covered-assignments", "events-of-type-this-week");
+            "policy-state", "contractor-assignments", "contractor-covered-assignments", "events-of-type-this-week",
+            "deliveries-of-type");
+    /** The event type section 4b shows; the test counts its own type under it. */
+    static final String PAYOUT_PLACEHOLDER = "payout_report_published";
 
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -238,6 +241,16 @@ class AnalystQueriesTest {
         assertEquals(0, query(blocks.get("events-of-type-this-week").local(), later).count());
     }
 
+    @Test
+    void deliveriesOfType() {
+        List<Map<String, AttributeValue>> items = run("deliveries-of-type").items();
+        assertEquals(3, items.size(), "distinct events of " + typeT);
+        int deliveries = items.stream().mapToInt(i -> Integer.parseInt(i.get(Tables.DELIVERIES).n())).sum();
+        assertEquals(4, deliveries, "three events, one of them delivered twice");
+        assertTrue(items.stream().allMatch(i -> i.containsKey(Tables.LAST_RECEIVED_AT) && !i.containsKey(Tables.RAW_BODY)),
+                "projection applied: " + items);
+    }
+
     // ------------------------------------------------------------------ the rest of the doc, checked
 
     @Test
@@ -379,6 +392,7 @@ class AnalystQueriesTest {
         values.put(POLICY_PLACEHOLDER, historyPolicy);
         values.put(CONTRACTOR_PLACEHOLDER, contractor);
         values.put(TYPE_PLACEHOLDER, typeT);
+        values.put(PAYOUT_PLACEHOLDER, typeT);
         values.put(WEEK_START_PLACEHOLDER, Attributes.iso(seedStart.minus(Duration.ofSeconds(1))));
         values.put(NOW_PLACEHOLDER, Attributes.iso(Instant.now()));
         return values;

@@ -44,4 +44,17 @@ class WebhookConfigTest {
         assertEquals(List.of(LOCAL), WebhookConfig.secrets(VAR, Optional.of(""), LOCAL, LaunchMode.TEST));
         assertEquals(List.of("given"), WebhookConfig.secrets(VAR, Optional.of("given"), LOCAL, LaunchMode.TEST));
     }
+
+    @Test
+    void theBodyLimitMustLeaveARawBodyStorableInOneItem() {
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        assertEquals(393_216, WebhookService.MAX_BODY_BYTES_LIMIT);
+        new WebhookService(null, clock, WebhookService.MAX_BODY_BYTES_LIMIT);
+        new WebhookService(null, clock, 1);
+        for (int bad : new int[] {WebhookService.MAX_BODY_BYTES_LIMIT + 1, 0, -1}) {
+            String message = assertThrows(IllegalStateException.class, () -> new WebhookService(null, clock, bad))
+                    .getMessage();
+            assertTrue(message.startsWith("WEBHOOK_MAX_BODY_BYTES must be between 1 and 393216"), message);
+        }
+    }
 }
