@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
@@ -124,5 +125,32 @@ class DynamoLimitsTest {
         assertNull(Attributes.value(new BigDecimal("1E+126")));
         assertEquals("2023-11-14T22:13:20.000Z", Attributes.value(Instant.ofEpochSecond(1_700_000_000L)).s());
         assertEquals("y", Attributes.value(json("{\"x\":\"y\"}")).m().get("x").s());
+    }
+    @Test
+    void utf8LengthCountsFromU0080AsMoreThanOneByte() {
+        assertEquals(1, DynamoLimits.utf8Length("\u007f"));
+        assertEquals(2, DynamoLimits.utf8Length("\u0080"));
+        assertEquals(3, DynamoLimits.utf8Length("a\u0080"));
+        assertEquals(4, DynamoLimits.utf8Length("\ud83d\ude00"), "a surrogate pair is one 4-byte character");
+        assertTrue(DynamoLimits.keyFits("a".repeat(1022) + "\u0080", 1024));
+        assertFalse(DynamoLimits.keyFits("a".repeat(1023) + "\u0080", 1024));
+    }
+
+    @Test
+    void setsAreCountedAsTooLargeToWrite() {
+        Map<String, AttributeValue> item = Map.of("ss", AttributeValue.fromSs(List.of("a")));
+        assertTrue(DynamoLimits.itemBytes(item) > DynamoLimits.MAX_ITEM_BYTES);
+    }
+
+    @Test
+    void decimalsConvertAsNumbersAndOtherTypesAreRefusedByName() {
+        assertEquals("1.5", Attributes.value(new BigDecimal("1.5")).n());
+        assertEquals("-0.001", Attributes.value(new BigDecimal("-0.001")).n());
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> Attributes.value(null));
+        assertTrue(none.getMessage().endsWith("null"), none.getMessage());
+        IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
+                () -> Attributes.value(new StringBuilder("x")));
+        assertTrue(other.getMessage().contains("StringBuilder"), other.getMessage());
     }
 }

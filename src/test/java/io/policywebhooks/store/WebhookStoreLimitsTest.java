@@ -12,14 +12,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+
+import software.amazon.awssdk.core.SdkBytes;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
@@ -41,12 +46,18 @@ class WebhookStoreLimitsTest {
         final List<UpdateItemRequest> updates = new ArrayList<>();
         int refusals;
         String error = "ValidationException";
+        /** Writes to fail their condition (before any refusal), as when the item exists or is newer. */
+        int conditionFailures;
 
         FakeDynamoDb(int refusals) {
             this.refusals = refusals;
         }
 
         private void maybeRefuse() {
+            if (conditionFailures > 0) {
+                conditionFailures--;
+                throw ConditionalCheckFailedException.builder().statusCode(400).build();
+            }
             if (refusals > 0) {
                 refusals--;
                 throw (DynamoDbException) DynamoDbException.builder().statusCode(400)
@@ -212,5 +223,180 @@ class WebhookStoreLimitsTest {
                 "no version: a stored one is kept");
         store.applyState(new StateUpdate(StateUpdate.Kind.POLICY, "pl_1", 3L, "1#e", Map.of()), AT);
         assertEquals("3", dynamo.updates.get(1).expressionAttributeValues().get(":version").n());
+    }
+    @Test
+    void aNewEventIsPutOnlyIfAbsent() throws Exception {
+        FakeDynamoDb dynamo = new FakeDynamoDb(0);
+        WebhookStore.EventWrite written = new WebhookStore(dynamo, NAMES).putEvent(event("pl_1", "t", "{}"));
+        assertEquals(new WebhookStore.EventWrite(false, List.of()), written);
+        PutItemRequest put = dynamo.puts.get(0);
+        assertEquals("events", put.tableName());
+        assertEquals("attribute_not_exists(#id)", put.conditionExpression());
+        assertEquals(Map.of("#id", Tables.EVENT_ID), put.expressionAttributeNames());
+        assertEquals("p#e1", put.item().get(Tables.EVENT_ID).s());
+        assertTrue(dynamo.updates.isEmpty());
+    }
+
+    @Test
+    void aRedeliveryOfAStoredEventIsCountedOnIt() throws Exception {
+        FakeDynamoDb dynamo = new FakeDynamoDb(0);
+        dynamo.conditionFailures = 1;
+        WebhookStore.EventWrite written = new WebhookStore(dynamo, NAMES).putEvent(event("pl_1", "t", "{}"));
+        assertEquals(new WebhookStore.EventWrite(true, List.of()), written);
+        UpdateItemRequest count = dynamo.updates.get(0);
+        assertEquals("events", count.tableName());
+        assertEquals(Map.of(Tables.EVENT_ID, AttributeValue.fromS("p#e1")), count.key());
+        assertEquals("SET #last = :at ADD #deliveries :one", count.updateExpression());
+        assertEquals("attribute_exists(#id)", count.conditionExpression());
+        assertEquals(Map.of("#id", Tables.EVENT_ID, "#last", Tables.LAST_RECEIVED_AT, "#deliveries", Tables.DELIVERIES),
+                count.expressionAttributeNames());
+        assertEquals(Map.of(":at", AttributeValue.fromS("2026-01-02T03:04:05.000Z"), ":one", AttributeValue.fromN("1")),
+                count.expressionAttributeValues());
+    }
+
+    @Test
+    void theEventsOwnAttributesAndProviderExtrasAreStored() {
+        byte[] raw = "{}".getBytes(StandardCharsets.UTF_8);
+        EventRecord event = new EventRecord("p#e1", "p", "t", "policy", "pl_1", Instant.parse("2025-05-06T07:08:09Z"),
+                AT, raw, new ObjectMapper().createObjectNode(), Map.of("is_test", true, "convoy_event_id", "ev"),
+                "created unreadable");
+        List<String> leftOut = new ArrayList<>();
+        Map<String, AttributeValue> item = WebhookStore.eventItem(event, leftOut);
+        assertEquals(List.of(), leftOut);
+        assertEquals(AttributeValue.fromBool(true), item.get(Tables.IS_TEST));
+        assertEquals(AttributeValue.fromS("ev"), item.get(Tables.CONVOY_EVENT_ID));
+        assertEquals(AttributeValue.fromS("2025-05-06T07:08:09.000Z"), item.get(Tables.CREATED_AT));
+        assertEquals(AttributeValue.fromS("created unreadable"), item.get(Tables.PARSE_NOTE));
+        assertEquals(AttributeValue.fromM(Map.of()), item.get(Tables.PAYLOAD));
+        assertFalse(item.containsKey(Tables.PARSE_ERROR));
+    }
+
+    @Test
+    void aBodyThatIsNotUtf8IsStoredAsItsExactBytes() {
+        byte[] raw = {'{', (byte) 0xff, '}'};
+        EventRecord event = new EventRecord("p#e1", "p", "t", null, null, null, AT, raw, null, Map.of(), null);
+        Map<String, AttributeValue> item = WebhookStore.eventItem(event, new ArrayList<>());
+        assertFalse(item.containsKey(Tables.RAW_BODY));
+        assertEquals(SdkBytes.fromByteArray(raw), item.get(Tables.RAW_BODY_BYTES).b());
+        assertEquals("body is not JSON", item.get(Tables.PARSE_ERROR).s());
+    }
+
+    @Test
+    void jsonWithoutADynamoDbFormIsLeftOutAndNamed() throws Exception {
+        List<String> leftOut = new ArrayList<>();
+        Map<String, AttributeValue> item = WebhookStore.eventItem(event("pl_1", "t", "{\"\":1}"), leftOut);
+        assertEquals(List.of("event.payload"), leftOut);
+        assertFalse(item.containsKey(Tables.PAYLOAD));
+        assertEquals("JSON has no DynamoDB form", item.get(Tables.PARSE_ERROR).s());
+        assertEquals("{\"\":1}", item.get(Tables.RAW_BODY).s());
+    }
+
+    @Test
+    void anEventItemOfExactlyTheMaximumSizeKeepsItsPayload() throws Exception {
+        // Trailing blanks grow the raw body only; the parsed payload stays {"a":1}.
+        long small = DynamoLimits.itemBytes(WebhookStore.eventItem(event("pl_1", "t", "{\"a\":1}"), new ArrayList<>()));
+        String exactly = "{\"a\":1}" + " ".repeat((int) (DynamoLimits.MAX_ITEM_BYTES - small));
+        List<String> leftOut = new ArrayList<>();
+        Map<String, AttributeValue> item = WebhookStore.eventItem(event("pl_1", "t", exactly), leftOut);
+        assertEquals(DynamoLimits.MAX_ITEM_BYTES, DynamoLimits.itemBytes(item));
+        assertEquals(List.of(), leftOut);
+        assertTrue(item.containsKey(Tables.PAYLOAD));
+
+        item = WebhookStore.eventItem(event("pl_1", "t", exactly + " "), leftOut);
+        assertEquals(List.of("event.payload"), leftOut, "one byte more");
+        assertFalse(item.containsKey(Tables.PAYLOAD));
+    }
+
+    /** DynamoDB's placeholder syntax: {@code SET #name = :value, …}, names and values alphanumeric. */
+    static final Pattern SET = Pattern.compile("SET #\\w+ = :\\w+(, #\\w+ = :\\w+)*");
+    static final Pattern ASSIGNMENT = Pattern.compile("(#\\w+) = (:\\w+)");
+
+    /** The attributes a state update sets, read back through its placeholders (checking the expression's syntax). */
+    static Map<String, AttributeValue> setBy(UpdateItemRequest update) {
+        assertTrue(SET.matcher(update.updateExpression()).matches(), update.updateExpression());
+        Map<String, AttributeValue> set = new HashMap<>();
+        Matcher m = ASSIGNMENT.matcher(update.updateExpression());
+        while (m.find()) {
+            String name = update.expressionAttributeNames().get(m.group(1));
+            AttributeValue value = update.expressionAttributeValues().get(m.group(2));
+            assertTrue(name != null && value != null, m.group());
+            assertNull(set.put(name, value), "set twice: " + name);
+        }
+        return set;
+    }
+
+    @Test
+    void aStateUpdateSetsEveryAttributeOnceInValidSyntax() {
+        FakeDynamoDb dynamo = new FakeDynamoDb(0);
+        WebhookStore store = new WebhookStore(dynamo, NAMES);
+        store.applyState(state("pl_1", Map.of("status", "ACTIVE", "policy_number", "PN-1", "pl", true)), AT);
+        assertEquals(Map.of("status", AttributeValue.fromS("ACTIVE"), "policy_number", AttributeValue.fromS("PN-1"),
+                "pl", AttributeValue.fromBool(true), "last_event_order", AttributeValue.fromS("1#e"),
+                "updated_at", AttributeValue.fromS("2026-01-02T03:04:05.000Z")), setBy(dynamo.updates.get(0)));
+        assertEquals(Map.of("policy_id", AttributeValue.fromS("pl_1")), dynamo.updates.get(0).key());
+        assertEquals("policies", dynamo.updates.get(0).tableName());
+
+        store.applyState(new StateUpdate(StateUpdate.Kind.ASSIGNMENT, "an_1", 3L, "1#e", Map.of("status", "ACTIVE")), AT);
+        UpdateItemRequest versioned = dynamo.updates.get(1);
+        assertEquals("assignments", versioned.tableName());
+        assertEquals(Map.of("assignment_id", AttributeValue.fromS("an_1")), versioned.key());
+        assertEquals(AttributeValue.fromN("3"), setBy(versioned).get(Tables.VERSION), "the version is stored with the state");
+    }
+
+    @Test
+    void anOlderOrTheSameEventLeavesTheStateAsItIs() {
+        FakeDynamoDb dynamo = new FakeDynamoDb(0);
+        dynamo.conditionFailures = 1;
+        WebhookStore.StateWrite written = new WebhookStore(dynamo, NAMES)
+                .applyState(state("pl_1", Map.of("status", "ACTIVE")), AT);
+        assertEquals(new WebhookStore.StateWrite(WebhookStore.Applied.STALE, List.of()), written);
+        assertEquals(1, dynamo.updates.size());
+    }
+
+    /** The state as written, after the store fits it to DynamoDB's item size. */
+    static WebhookStore.StateWrite applyTo(FakeDynamoDb dynamo, Map<String, Object> attributes) {
+        return new WebhookStore(dynamo, NAMES).applyState(state("pl_1", new HashMap<>(attributes)), AT);
+    }
+
+    @Test
+    void aStateThatFitsWithAMaximalKeyIsWrittenWholeAndOneByteMoreDropsAnAttribute() {
+        FakeDynamoDb probe = new FakeDynamoDb(0);
+        applyTo(probe, Map.of("status", "ACTIVE", "notes", "n"));
+        long withOneByte = DynamoLimits.itemBytes(setBy(probe.updates.get(0)));
+        // the store reserves the largest key (1,024 bytes) for the item's key attribute
+        int fits = 1 + (int) (DynamoLimits.MAX_ITEM_BYTES - DynamoLimits.MAX_SORT_KEY_BYTES - withOneByte);
+
+        FakeDynamoDb dynamo = new FakeDynamoDb(0);
+        WebhookStore.StateWrite whole = applyTo(dynamo, Map.of("status", "ACTIVE", "notes", "n".repeat(fits)));
+        assertEquals(List.of(), whole.leftOut());
+        Map<String, AttributeValue> set = setBy(dynamo.updates.get(0));
+        assertEquals(DynamoLimits.MAX_ITEM_BYTES, DynamoLimits.itemBytes(set) + DynamoLimits.MAX_SORT_KEY_BYTES);
+
+        WebhookStore.StateWrite over = applyTo(dynamo, Map.of("status", "ACTIVE", "notes", "n".repeat(fits + 1)));
+        assertEquals(WebhookStore.Applied.APPLIED, over.applied());
+        assertEquals(List.of("policy.notes"), over.leftOut());
+        assertFalse(setBy(dynamo.updates.get(1)).containsKey("notes"));
+        assertEquals(AttributeValue.fromS("ACTIVE"), setBy(dynamo.updates.get(1)).get("status"));
+    }
+
+    @Test
+    void anOversizedStateDropsItsLargestAttributeFirstAndNeverACoreOne() {
+        List<String> names = List.of("alpha", "beta", "gamma", "delta");
+        for (String largest : names) {
+            Map<String, Object> attributes = new HashMap<>();
+            attributes.put("status", "ACTIVE");
+            for (String name : names) {
+                attributes.put(name, "x".repeat(name.equals(largest) ? 250_000 : 60_000));
+            }
+            FakeDynamoDb dynamo = new FakeDynamoDb(0);
+            assertEquals(List.of("policy." + largest), applyTo(dynamo, attributes).leftOut(), largest);
+        }
+
+        // last_event_type is part of the core state: the largest, but a smaller non-core attribute goes instead
+        FakeDynamoDb dynamo = new FakeDynamoDb(0);
+        WebhookStore.StateWrite written = applyTo(dynamo, Map.of("status", "ACTIVE",
+                Tables.LAST_EVENT_TYPE, "t".repeat(300_000), "notes", "n".repeat(200_000)));
+        assertEquals(List.of("policy.notes"), written.leftOut());
+        assertEquals(300_000, setBy(dynamo.updates.get(0)).get(Tables.LAST_EVENT_TYPE).s().length());
     }
 }

@@ -209,6 +209,71 @@ class ConvoySignatureVerifierTest {
                 headers("X-Convoy-Signature", "v0=abcd, t=1696015731, v1=" + SHA512_HEX_TS)));
         assertDoesNotThrow(() -> sha512Hex().verify(BODY,
                 headers("X-Convoy-Signature", "t= 1696015731 ,v1=" + SHA512_HEX_TS)));
+        // blanks after a signature, spaces included, are dropped as String#trim would
+        assertDoesNotThrow(() -> sha512Hex().verify(BODY,
+                headers("X-Convoy-Signature", "t=1696015731,v1=" + SHA512_HEX_TS + "  ,v0=abcd")));
+        assertDoesNotThrow(() -> sha512Hex().verify(BODY,
+                headers("X-Convoy-Signature", "t=1696015731,v1=" + SHA512_HEX_TS + " \t ")));
+    }
+
+    @Test
+    void blanksAroundASimpleOrDocumentedSignatureAreDropped() {
+        assertDoesNotThrow(() -> sha512Hex().verify(BODY, headers("X-Convoy-Signature", "  " + SHA512_HEX_SIMPLE + "  ")));
+        assertDoesNotThrow(() -> sha512Hex().verify(BODY,
+                headers("Convoy-Timestamp", " 1696015731 ", "X-Convoy-Signature", " " + SHA512_HEX_TS + " ")));
+    }
+
+    @Test
+    void aTimestampHasAtMostElevenDigitsLeadingZerosIncluded() {
+        long far = 99_999_999_999L; // the largest 11-digit timestamp (year 5138)
+        ConvoySignatureVerifier verifier = verifier(SHA512, HEX, List.of(SECRET), far);
+        String eleven = ConvoySignatureVerifier.signAdvanced(List.of(SECRET), far, BODY, SHA512, HEX);
+        assertDoesNotThrow(() -> verifier.verify(BODY, headers("X-Convoy-Signature", eleven)));
+        // The same value in 12 digits: within the tolerance, but too long to be a timestamp.
+        String sig = ConvoySignatureVerifier.signWithTimestamp(SECRET, far, BODY, SHA512, HEX);
+        assertEquals("invalid timestamp", reason(verifier, BODY,
+                headers("X-Convoy-Signature", "t=0" + far + ",v1=" + sig)));
+        assertEquals("invalid timestamp", reason(verifier, BODY,
+                headers("Convoy-Timestamp", "0" + far, "X-Convoy-Signature", sig)));
+    }
+
+    @Test
+    void aHeaderOfExactlyTheMaximumLengthIsRead() {
+        String signed = "t=1696015731,v1=" + SHA512_HEX_TS;
+        String padding = ",v0=" + "a".repeat(ConvoySignatureVerifier.MAX_HEADER_CHARS - signed.length() - 4);
+        String exactlyMax = signed + padding;
+        assertEquals(ConvoySignatureVerifier.MAX_HEADER_CHARS, exactlyMax.length());
+        assertDoesNotThrow(() -> sha512Hex().verify(BODY, headers("X-Convoy-Signature", exactlyMax)));
+        assertEquals("malformed signature", reason(sha512Hex(), BODY,
+                headers("X-Convoy-Signature", exactlyMax + "a")));
+    }
+
+    @Test
+    void emptyElementsOfAnAdvancedHeaderAreSkipped() {
+        assertDoesNotThrow(() -> sha512Hex().verify(BODY,
+                headers("X-Convoy-Signature", ",t=1696015731,,v1=" + SHA512_HEX_TS + ",")));
+    }
+
+    @Test
+    void aBlankV1DecodesAsEmptyAndNeverVerifiesInEitherEncoding() {
+        for (ConvoySignatureVerifier.Encoding encoding : ConvoySignatureVerifier.Encoding.values()) {
+            ConvoySignatureVerifier verifier = verifier(SHA512, encoding, List.of(SECRET), T);
+            for (String blank : new String[] {"", "   "}) {
+                assertEquals("signature mismatch", reason(verifier, BODY,
+                        headers("X-Convoy-Signature", "t=1696015731,v1=" + blank)), encoding + " '" + blank + "'");
+            }
+        }
+    }
+
+    @Test
+    void aBodyLooksTimestampedOnlyWhenDigitsAreFollowedByAComma() {
+        for (String body : new String[] {"0,{}", "9,{}", "1696015731,{}", "0123456789,"}) {
+            assertEquals(true, ConvoySignatureVerifier.looksTimestamped(body.getBytes(StandardCharsets.US_ASCII)), body);
+        }
+        // '/' and ':' are the characters either side of the digits
+        for (String body : new String[] {"", ",{}", "{}", "1696015731", "/,{}", ":,{}", "12a,{}", "12 ,{}"}) {
+            assertEquals(false, ConvoySignatureVerifier.looksTimestamped(body.getBytes(StandardCharsets.US_ASCII)), body);
+        }
     }
 
     // ---- every byte of the MAC counts, in every hash, encoding and form ----

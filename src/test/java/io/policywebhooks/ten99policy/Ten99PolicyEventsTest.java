@@ -126,4 +126,54 @@ class Ten99PolicyEventsTest {
         assertEquals("session", map("{\"type\":\"application.started\",\"data\":{\"id\":\"s\"}}").event().objectType());
         assertEquals("unknown", map("{\"data\":{\"id\":\"s\"}}").event().type());
     }
+    @Test
+    void aPolicyStateKeepsThePolicysFields() throws Exception {
+        StateUpdate state = map("{\"id\":\"e\",\"type\":\"policy.active\",\"created\":1700000000,\"data\":{"
+                + "\"id\":\"pl_1\",\"contractor\":\"cn_1\",\"certificates\":[{\"id\":\"ce_1\"}],"
+                + "\"effective_date\":\"2024-01-01\",\"is_active\":true,\"quote\":\"qt_1\","
+                + "\"pdf_url\":\"https://x/p.pdf\",\"expiration_date\":1735689600,"
+                + "\"job\":\"jb_1\",\"policy\":\"pl_0\",\"end_date\":1735689600}}").states().get(0);
+        Map<String, Object> expected = new java.util.HashMap<>();
+        expected.put("provider", "1099policy");
+        expected.put("status", "ACTIVE");
+        expected.put("last_event_type", "policy.active");
+        expected.put("last_event_id", "1099policy#e");
+        expected.put("last_event_at", Instant.ofEpochSecond(1_700_000_000L));
+        expected.put("contractor", "cn_1");
+        expected.put("certificates", JSON.readTree("[{\"id\":\"ce_1\"}]"));
+        expected.put("effective_date", Instant.parse("2024-01-01T00:00:00Z"));
+        expected.put("is_active", true);
+        expected.put("quote", "qt_1");
+        expected.put("pdf_url", "https://x/p.pdf");
+        expected.put("expiration_date", Instant.parse("2025-01-01T00:00:00Z"));
+        assertEquals(expected, state.attributes(), "an assignment's job, policy and end_date are not a policy's");
+    }
+
+    @Test
+    void anAssignmentStateKeepsTheAssignmentsFields() throws Exception {
+        StateUpdate state = map("{\"id\":\"e\",\"type\":\"assignment.active\",\"created\":1700000000,\"data\":{"
+                + "\"id\":\"an_1\",\"contractor\":\"cn_1\",\"effective_date\":\"2024-01-01\","
+                + "\"job\":\"jb_1\",\"policy\":\"pl_1\",\"end_date\":1735689600,"
+                + "\"is_active\":true,\"quote\":\"qt_1\",\"pdf_url\":\"u\",\"expiration_date\":1735689600}}")
+                .states().get(0);
+        Map<String, Object> expected = new java.util.HashMap<>();
+        expected.put("provider", "1099policy");
+        expected.put("status", "ACTIVE");
+        expected.put("last_event_type", "assignment.active");
+        expected.put("last_event_id", "1099policy#e");
+        expected.put("last_event_at", Instant.ofEpochSecond(1_700_000_000L));
+        expected.put("contractor", "cn_1");
+        expected.put("effective_date", Instant.parse("2024-01-01T00:00:00Z"));
+        expected.put("job", "jb_1");
+        expected.put("policy", "pl_1");
+        expected.put("end_date", Instant.parse("2025-01-01T00:00:00Z"));
+        assertEquals(expected, state.attributes(), "a policy's is_active, quote, pdf_url and expiration are not an assignment's");
+    }
+
+    @Test
+    void theObjectTypeIsTheTypesPrefixWhenTheObjectDeclaresNone() throws Exception {
+        assertEquals("policy", map("{\"type\":\"policy.active\",\"data\":{\"id\":\"p\"}}").event().objectType());
+        assertNull(map("{\"type\":\"ping\",\"data\":{\"id\":\"p\"}}").event().objectType(), "no dot");
+        assertNull(map("{\"type\":\".active\",\"data\":{\"id\":\"p\"}}").event().objectType(), "an empty prefix");
+    }
 }

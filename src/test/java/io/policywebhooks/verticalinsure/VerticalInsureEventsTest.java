@@ -125,4 +125,53 @@ class VerticalInsureEventsTest {
         assertNull(state.attributes().get("quote_date"));
         assertEquals(true, state.attributes().get("is_test"));
     }
+    @Test
+    void aPolicyEventKeepsThePolicysFieldsAndMarksTestEvents() throws Exception {
+        Delivery delivery = map("{\"event\":\"policy_purchase_complete\",\"data\":{\"id\":\"p\","
+                + "\"policy_status\":\"ACTIVE\",\"policy_number\":\"PN-1\",\"master_policy_id\":\"mp\","
+                + "\"quote_id\":\"q\",\"currency\":\"USD\",\"customer\":{\"first_name\":\"A\"},"
+                + "\"effective_date\":\"2024-01-01T00:00:00Z\",\"is_test\":true}}");
+        assertEquals("policy", delivery.event().objectType());
+        assertEquals(java.util.Map.of("is_test", true), delivery.event().extra());
+        java.util.Map<String, Object> attributes = delivery.states().get(0).attributes();
+        assertEquals("ACTIVE", attributes.get("policy_status"));
+        assertEquals("PN-1", attributes.get("policy_number"));
+        assertEquals("mp", attributes.get("master_policy_id"));
+        assertEquals("q", attributes.get("quote_id"));
+        assertEquals("USD", attributes.get("currency"));
+        assertEquals(JSON.readTree("{\"first_name\":\"A\"}"), attributes.get("customer"));
+        assertEquals("2024-01-01T00:00:00Z", attributes.get("effective_date"));
+        assertEquals("policy_purchase_complete", attributes.get("last_event_type"));
+        assertEquals(delivery.event().eventId(), attributes.get("last_event_id"));
+        assertEquals(RECEIVED, attributes.get("last_event_at"));
+        assertEquals(java.util.Map.of(), map("{\"event\":\"policy_canceled\",\"data\":{\"id\":\"p\"}}")
+                .event().extra(), "no is_test sent: none stored");
+    }
+
+    @Test
+    void withoutAPolicyStatusAnAmbiguousEventIsUnknown() throws Exception {
+        assertEquals("UNKNOWN", map("{\"event\":\"policy_purchase_complete\",\"data\":{\"id\":\"p\"}}")
+                .states().get(0).attributes().get("status"));
+    }
+
+    @Test
+    void versionZeroIsAVersion() throws Exception {
+        StateUpdate state = map("{\"event\":\"policy_canceled\",\"data\":{\"id\":\"p\",\"version\":0}}")
+                .states().get(0);
+        assertEquals(0L, state.version());
+        assertTrue(state.orderKey().startsWith("5#0000000000000000000#"), state.orderKey());
+    }
+
+    @Test
+    void aCurrentPolicyObjectIsThePolicyInAnyEventAndAnEndorsementNeedsOne() throws Exception {
+        Delivery canceled = map("{\"event\":\"policy_canceled\",\"data\":{\"id\":\"wrapper\","
+                + "\"current_policy\":{\"id\":\"p2\"}}}");
+        assertEquals("p2", canceled.states().get(0).id());
+        assertEquals("p2", canceled.event().objectId());
+        Delivery notAnObject = map("{\"event\":\"policy_canceled\",\"data\":{\"id\":\"p\",\"current_policy\":\"p2\"}}");
+        assertEquals("p", notAnObject.states().get(0).id());
+        Delivery endorsedWithout = map("{\"event\":\"policy_endorsed\",\"data\":{\"id\":\"p\",\"current_policy\":[]}}");
+        assertEquals(List.of(), endorsedWithout.states());
+        assertNull(endorsedWithout.event().objectId());
+    }
 }
