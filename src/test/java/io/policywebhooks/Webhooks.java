@@ -6,14 +6,22 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.util.Map;
 
+import io.policywebhooks.verticalinsure.VerticalInsureSigner;
+import io.policywebhooks.ten99policy.Ten99PolicySigner;
 import io.policywebhooks.store.Tables;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier;
 import io.policywebhooks.ten99policy.Ten99PolicyProvider;
 import io.policywebhooks.verticalinsure.VerticalInsureProvider;
-import io.policywebhooks.verticalinsure.VerticalInsureSignatureVerifier;
 import io.restassured.response.ValidatableResponse;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -44,7 +52,7 @@ public final class Webhooks {
 
     /** The Convoy advanced header for the local default secret (SHA-512, hex), signed now. */
     public static String convoy(byte[] body) {
-        return ConvoySignatureVerifier.signAdvanced(List.of(Ten99PolicyProvider.LOCAL_SECRET), now(), body,
+        return Ten99PolicySigner.signAdvanced(List.of(Ten99PolicyProvider.LOCAL_SECRET), now(), body,
                 ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX);
     }
 
@@ -63,8 +71,28 @@ public final class Webhooks {
     }
 
     public static ValidatableResponse postVerticalInsure(byte[] body) {
-        return postVerticalInsure(body, VerticalInsureSignatureVerifier.sign(VerticalInsureProvider.LOCAL_KEY, body));
+        return postVerticalInsure(body, VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_KEY, body));
     }
+
+    /** Posts {@code body} to a provider's route with {@code headers}. */
+    public static ValidatableResponse post(String provider, byte[] body, Map<String, String> headers) {
+        return given().contentType("application/json").headers(headers).body(body).post("/webhooks/" + provider)
+                .then();
+    }
+
+    /** The provider's first sample (by file name) with a {@code test_nonce} field added, so each call is a new event. */
+    public static byte[] uniqueSample(WebhookSigner signer) {
+        try (var files = Files.list(Path.of("src/test/resources/samples", signer.provider()))) {
+            Path first = files.filter(f -> f.toString().endsWith(".json")).sorted().findFirst().orElseThrow();
+            ObjectNode json = (ObjectNode) JSON.readTree(Files.readAllBytes(first));
+            json.put("test_nonce", UUID.randomUUID().toString());
+            return JSON.writeValueAsBytes(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public static Map<String, AttributeValue> event(DynamoDbClient dynamo, String eventId) {
         return get(dynamo, DynaliteResource.TABLES.events(), Tables.EVENT_ID, eventId);

@@ -25,6 +25,7 @@ import java.util.function.LongFunction;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.policywebhooks.ten99policy.Ten99PolicySigner;
 import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.bench.LoadKit.Answer;
 import io.policywebhooks.bench.LoadKit.Event;
@@ -350,7 +351,7 @@ public final class EndToEndLoad {
         Event event = LoadKit.event(2 * sequence.getAndIncrement()); // even: 1099Policy
         HttpRequest request = HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + event.path()))
                 .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                .header(event.signatureHeader(), io.policywebhooks.ten99policy.ConvoySignatureVerifier.signAdvanced(
+                .header(event.signatureHeader(), io.policywebhooks.ten99policy.Ten99PolicySigner.signAdvanced(
                         List.of("not-the-secret"), io.policywebhooks.Webhooks.now(), event.body(),
                         io.policywebhooks.ten99policy.ConvoySignatureVerifier.Hash.SHA512,
                         io.policywebhooks.ten99policy.ConvoySignatureVerifier.Encoding.HEX))

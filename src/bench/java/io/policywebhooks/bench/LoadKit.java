@@ -22,6 +22,10 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.policywebhooks.verticalinsure.VerticalInsureProvider;
+import io.policywebhooks.ten99policy.Ten99PolicyProvider;
+import io.policywebhooks.verticalinsure.VerticalInsureSigner;
+import io.policywebhooks.ten99policy.Ten99PolicySigner;
 import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.it.LambdaArtifact;
 import io.policywebhooks.Webhooks;
@@ -128,7 +132,8 @@ final class LoadKit {
 
     /** What template.yaml sets on the function (LambdaArtifact#environment) with this benchmark's secrets. */
     static Map<String, String> lambdaEnvironment(String dynamoEndpoint) {
-        return LambdaArtifact.environment(TEN99_SECRET, VI_KEY, dynamoEndpoint);
+        return LambdaArtifact.environment(Map.of(Ten99PolicyProvider.SECRETS_VARIABLE, TEN99_SECRET,
+                VerticalInsureProvider.KEYS_VARIABLE, VI_KEY), dynamoEndpoint);
     }
 
     // ---------------------------------------------------------------- events
@@ -143,9 +148,9 @@ final class LoadKit {
         /** The header value, signed now with the function's configured secret (Convoy advanced, SHA-512, hex). */
         String sign() {
             return provider.equals(Ten99PolicyEvents.PROVIDER)
-                    ? ConvoySignatureVerifier.signAdvanced(List.of(TEN99_SECRET), Webhooks.now(), body,
+                    ? Ten99PolicySigner.signAdvanced(List.of(TEN99_SECRET), Webhooks.now(), body,
                             ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX)
-                    : VerticalInsureSignatureVerifier.sign(VI_KEY, body);
+                    : VerticalInsureSigner.sign(VI_KEY, body);
         }
     }
 

@@ -24,12 +24,15 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
+import io.policywebhooks.verticalinsure.VerticalInsureSigner;
+import io.policywebhooks.ten99policy.Ten99PolicySigner;
 import io.policywebhooks.store.Tables;
 import io.policywebhooks.store.WebhookStore;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier.Encoding;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier.Hash;
 import io.policywebhooks.ten99policy.Ten99PolicyEvents;
+import io.policywebhooks.ten99policy.Ten99PolicyConfig;
 import io.policywebhooks.ten99policy.Ten99PolicyProvider;
 import io.policywebhooks.verticalinsure.VerticalInsureEvents;
 import io.policywebhooks.verticalinsure.VerticalInsureProvider;
@@ -91,17 +94,17 @@ public class PipelineBenchmark {
         ten99Body = Payloads.ten99(size);
         viBody = Payloads.verticalInsure(size);
         List<String> secrets = List.of(Payloads.TEN99_SECRET);
-        String advanced = ConvoySignatureVerifier.signAdvanced(secrets, Payloads.SIGNED_AT, ten99Body, Hash.SHA256,
+        String advanced = Ten99PolicySigner.signAdvanced(secrets, Payloads.SIGNED_AT, ten99Body, Hash.SHA256,
                 Encoding.HEX);
         ten99AdvancedHeaders = lambdaHeaders("Convoy/v24.9.2",
                 Map.of(ConvoySignatureVerifier.SIGNATURE_HEADER, advanced));
         ten99DocumentedHeaders = lambdaHeaders("Convoy/v24.9.2", Map.of(
                 ConvoySignatureVerifier.TIMESTAMP_HEADER, Long.toString(Payloads.SIGNED_AT),
-                ConvoySignatureVerifier.SIGNATURE_HEADER, ConvoySignatureVerifier.signWithTimestamp(
+                ConvoySignatureVerifier.SIGNATURE_HEADER, Ten99PolicySigner.signWithTimestamp(
                         Payloads.TEN99_SECRET, Payloads.SIGNED_AT, ten99Body, Hash.SHA512, Encoding.HEX)));
         viHeaders = lambdaHeaders("Apache-HttpClient/4.5.14 (Java/17.0.9)", Map.of(
                 VerticalInsureSignatureVerifier.SIGNATURE_HEADER,
-                VerticalInsureSignatureVerifier.sign(Payloads.VI_KEY, viBody)));
+                VerticalInsureSigner.sign(Payloads.VI_KEY, viBody)));
 
         convoySha256 = new ConvoySignatureVerifier(secrets, Hash.SHA256, Encoding.HEX, 300, Payloads.CLOCK);
         viVerifier = new VerticalInsureSignatureVerifier(List.of(Payloads.VI_KEY));
@@ -110,12 +113,23 @@ public class PipelineBenchmark {
 
         WebhookConfig config = new BenchConfig();
         // Real-looking secrets (not the local ones) in their variables, read by the providers as in production.
-        Map<String, String> secrets = Map.of(Ten99PolicyProvider.SECRETS_VARIABLE, Payloads.TEN99_SECRET,
+        Map<String, String> variables = Map.of(Ten99PolicyProvider.SECRETS_VARIABLE, Payloads.TEN99_SECRET,
                 VerticalInsureProvider.KEYS_VARIABLE, Payloads.VI_KEY);
         Config environment = new SmallRyeConfigBuilder().addDefaultInterceptors()
-                .withSources(new PropertiesConfigSource(secrets, "bench environment", 300)).build();
+                .withSources(new PropertiesConfigSource(variables, "bench environment", 300)).build();
         service = new WebhookService(store, Payloads.CLOCK, config);
-        ten99Provider = new Ten99PolicyProvider(config, environment, Payloads.CLOCK);
+        Ten99PolicyConfig ten99Config = new Ten99PolicyConfig() { // production defaults
+            @Override
+            public Hash signatureHash() {
+                return Hash.SHA512;
+            }
+
+            @Override
+            public Encoding signatureEncoding() {
+                return Encoding.HEX;
+            }
+        };
+        ten99Provider = new Ten99PolicyProvider(ten99Config, config, environment, Payloads.CLOCK);
         viProvider = new VerticalInsureProvider(environment);
 
         // Every variant must end in a stored event with a state write, or it would measure a shortcut.
@@ -206,21 +220,6 @@ public class PipelineBenchmark {
 
     /** The production defaults of application.properties; the secrets are not mapped (see setup). */
     static final class BenchConfig implements WebhookConfig {
-        @Override
-        public Ten99Policy ten99policy() {
-            return new Ten99Policy() {
-                @Override
-                public String signatureHash() {
-                    return "SHA512";
-                }
-
-                @Override
-                public String signatureEncoding() {
-                    return "hex";
-                }
-            };
-        }
-
         @Override
         public TableNames tables() {
             return new TableNames() {

@@ -22,6 +22,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import io.policywebhooks.verticalinsure.VerticalInsureSigner;
+import io.policywebhooks.ten99policy.Ten99PolicySigner;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier.Encoding;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier.Hash;
@@ -84,12 +86,12 @@ public class VerifyBenchmark {
         convoySha256 = new ConvoySignatureVerifier(secrets, Hash.SHA256, Encoding.HEX, 300, Payloads.CLOCK);
         convoySha512 = new ConvoySignatureVerifier(secrets, Hash.SHA512, Encoding.HEX, 300, Payloads.CLOCK);
         convoySha256Headers = Headers.of(Map.of(ConvoySignatureVerifier.SIGNATURE_HEADER,
-                ConvoySignatureVerifier.signAdvanced(secrets, Payloads.SIGNED_AT, body, Hash.SHA256, Encoding.HEX)));
+                Ten99PolicySigner.signAdvanced(secrets, Payloads.SIGNED_AT, body, Hash.SHA256, Encoding.HEX)));
         convoySha512Headers = Headers.of(Map.of(ConvoySignatureVerifier.SIGNATURE_HEADER,
-                ConvoySignatureVerifier.signAdvanced(secrets, Payloads.SIGNED_AT, body, Hash.SHA512, Encoding.HEX)));
+                Ten99PolicySigner.signAdvanced(secrets, Payloads.SIGNED_AT, body, Hash.SHA512, Encoding.HEX)));
         verticalInsure = new VerticalInsureSignatureVerifier(List.of(Payloads.VI_KEY));
         viHeaders = Headers.of(Map.of(VerticalInsureSignatureVerifier.SIGNATURE_HEADER,
-                VerticalInsureSignatureVerifier.sign(Payloads.VI_KEY, viBody)));
+                VerticalInsureSigner.sign(Payloads.VI_KEY, viBody)));
 
         bareSha256 = Mac.getInstance("HmacSHA256");
         bareSha256.init(new SecretKeySpec(Payloads.TEN99_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));

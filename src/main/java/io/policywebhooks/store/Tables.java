@@ -64,6 +64,24 @@ public final class Tables {
      * stored state and the incoming event carry one.
      */
     public static final String VERSION = "version";
+    // State attributes the providers fill in (each where its events carry it)
+    public static final String IS_ACTIVE = "is_active";
+    public static final String QUOTE = "quote";
+    public static final String QUOTE_ID = "quote_id";
+    public static final String PDF_URL = "pdf_url";
+    public static final String CERTIFICATES = "certificates";
+    public static final String POLICY = "policy";
+    public static final String POLICY_STATUS = "policy_status";
+    public static final String POLICY_NUMBER = "policy_number";
+    public static final String MASTER_POLICY_ID = "master_policy_id";
+    public static final String CUSTOMER = "customer";
+    public static final String CURRENCY = "currency";
+    public static final String PREMIUM_AMOUNT = "premium_amount";
+    public static final String ISSUED_DATE = "issued_date";
+    public static final String QUOTE_DATE = "quote_date";
+    public static final String EFFECTIVE_DATE = "effective_date";
+    public static final String EXPIRATION_DATE = "expiration_date";
+    public static final String END_DATE = "end_date";
     /** On a policy an endorsement replaced: the id of the policy that replaced it. */
     public static final String SUPERSEDED_BY = "superseded_by";
     public static final String UPDATED_AT = "updated_at";

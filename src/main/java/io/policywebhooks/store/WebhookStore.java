@@ -54,6 +54,20 @@ public final class WebhookStore {
     public record StateWrite(Applied applied, List<String> leftOut) {
     }
 
+    /** The DynamoDB table a call goes to. */
+    public enum Table {
+        EVENTS, POLICIES, ASSIGNMENTS
+    }
+
+    /**
+     * Every DynamoDB operation this store calls, by table: the function's IAM policy in template.yaml grants exactly
+     * these ({@code TemplateAgreementTest}); {@code WebhookStoreLimitsTest} checks the store calls nothing else.
+     */
+    public static final Map<Table, Set<String>> OPERATIONS = Map.of(
+            Table.EVENTS, Set.of("PutItem", "UpdateItem"), // the event once; each redelivery's count
+            Table.POLICIES, Set.of("UpdateItem"),
+            Table.ASSIGNMENTS, Set.of("UpdateItem"));
+
     /** What a state write keeps when DynamoDB refuses the full one: enough to answer "what is its status". */
     private static final Set<String> CORE_STATE = Set.of(PROVIDER_ATTRIBUTE, STATUS, LAST_EVENT_TYPE,
             LAST_EVENT_ID, LAST_EVENT_AT, LAST_EVENT_ORDER, UPDATED_AT, VERSION);

@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 
 import io.policywebhooks.webhook.Headers;
 import io.policywebhooks.webhook.Hmac;
@@ -42,18 +41,10 @@ public final class ConvoySignatureVerifier {
         Hash(String jcaName) {
             this.jcaName = jcaName;
         }
-
-        public static Hash parse(String value) {
-            return valueOf(value.trim().toUpperCase(Locale.ROOT).replace("-", ""));
-        }
     }
 
     public enum Encoding {
-        HEX, BASE64;
-
-        public static Encoding parse(String value) {
-            return valueOf(value.trim().toUpperCase(Locale.ROOT));
-        }
+        HEX, BASE64
     }
 
     private final Hmac hmac;
@@ -195,17 +186,12 @@ public final class ConvoySignatureVerifier {
         if (noneDecoded(provided)) {
             throw new InvalidSignatureException("malformed signature");
         }
-        for (int key = 0; key < hmac.keyCount(); key++) {
-            byte[] expected = timestamp == null
-                    ? hmac.compute(key, rawBody)
-                    : hmac.compute(key, timestamp, COMMA, rawBody);
-            for (byte[] candidate : provided) {
-                if (Hmac.equal(expected, candidate)) {
-                    return;
-                }
-            }
+        boolean authentic = timestamp == null
+                ? hmac.anyMatches(provided, rawBody)
+                : hmac.anyMatches(provided, timestamp, COMMA, rawBody);
+        if (!authentic) {
+            throw new InvalidSignatureException("signature mismatch");
         }
-        throw new InvalidSignatureException("signature mismatch");
     }
 
     private static boolean noneDecoded(byte[][] provided) {
@@ -230,31 +216,5 @@ public final class ConvoySignatureVerifier {
         } catch (IllegalArgumentException e) {
             return null;
         }
-    }
-
-    // ---- signing: the same scheme from the sender's side (tests and the sample-event sender use it) ----
-
-    /** The documented form's {@code X-Convoy-Signature} value; send {@code Convoy-Timestamp: <t>} with it. */
-    public static String signWithTimestamp(String secret, long t, byte[] rawBody, Hash hash, Encoding encoding) {
-        return encode(Hmac.sign(hash.jcaName, secret, Long.toString(t).getBytes(StandardCharsets.US_ASCII), COMMA,
-                rawBody), encoding);
-    }
-
-    /** The advanced form's header value, one {@code v1} per secret. */
-    public static String signAdvanced(List<String> secrets, long t, byte[] rawBody, Hash hash, Encoding encoding) {
-        StringBuilder header = new StringBuilder("t=").append(t);
-        for (String secret : secrets) {
-            header.append(",v1=").append(signWithTimestamp(secret, t, rawBody, hash, encoding));
-        }
-        return header.toString();
-    }
-
-    /** The simple form's header value: the HMAC of the raw body alone. */
-    public static String signSimple(String secret, byte[] rawBody, Hash hash, Encoding encoding) {
-        return encode(Hmac.sign(hash.jcaName, secret, rawBody), encoding);
-    }
-
-    private static String encode(byte[] mac, Encoding encoding) {
-        return encoding == Encoding.HEX ? Hmac.HEX.formatHex(mac) : Base64.getEncoder().encodeToString(mac);
     }
 }

@@ -132,24 +132,20 @@ public final class Ten99PolicyEvents {
             default:
                 return null;
         }
-        Map<String, Object> item = new HashMap<>();
-        item.put(PROVIDER_ATTRIBUTE, PROVIDER);
-        item.put(STATUS, status);
-        item.put(LAST_EVENT_TYPE, type);
-        item.put(LAST_EVENT_ID, eventId);
-        item.put(LAST_EVENT_AT, createdAt != null ? createdAt : receivedAt);
-        putText(item, CONTRACTOR, object.get("contractor"));
-        putJson(item, "certificates", object.get("certificates"));
-        putTime(item, "effective_date", object.get("effective_date"));
+        Map<String, Object> item = StateUpdate.attributes(PROVIDER, status, type, eventId,
+                createdAt != null ? createdAt : receivedAt);
+        putText(item, CONTRACTOR, object.get(CONTRACTOR));
+        putJson(item, CERTIFICATES, object.get(CERTIFICATES));
+        putTime(item, EFFECTIVE_DATE, object.get(EFFECTIVE_DATE));
         if (kind == StateUpdate.Kind.POLICY) {
-            putBoolean(item, "is_active", object.get("is_active"));
-            putText(item, "quote", object.get("quote"));
-            putText(item, "pdf_url", object.get("pdf_url"));
-            putTime(item, "expiration_date", object.get("expiration_date"));
+            putBoolean(item, IS_ACTIVE, object.get(IS_ACTIVE));
+            putText(item, QUOTE, object.get(QUOTE));
+            putText(item, PDF_URL, object.get(PDF_URL));
+            putTime(item, EXPIRATION_DATE, object.get(EXPIRATION_DATE));
         } else {
-            putText(item, JOB, object.get("job"));
-            putText(item, "policy", object.get("policy"));
-            putTime(item, "end_date", object.get("end_date"));
+            putText(item, JOB, object.get(JOB));
+            putText(item, POLICY, object.get(POLICY));
+            putTime(item, END_DATE, object.get(END_DATE));
         }
         String orderKey = createdAt == null ? StateUpdate.LOWEST : orderKey(createdAt, rank, eventId);
         return new StateUpdate(kind, objectId, null, orderKey, item);
@@ -157,7 +153,6 @@ public final class Ten99PolicyEvents {
 
     /** Sorts as a string: epoch milliseconds (15 digits, zero-padded; within 2000–2100), lifecycle rank, event id. */
     static String orderKey(Instant at, int rank, String eventId) {
-        String millis = Long.toString(at.toEpochMilli()); // String.format would cost ~1 µs
-        return "0".repeat(15 - millis.length()) + millis + "#" + rank + "#" + eventId;
+        return StateUpdate.zeroPadded(at.toEpochMilli(), 15) + "#" + rank + "#" + eventId;
     }
 }

@@ -32,28 +32,20 @@ public class Ten99PolicyProvider implements WebhookProvider {
      * @param variables the application's configuration, where {@link #SECRETS_VARIABLE} is found among the environment
      *            variables
      */
-    public Ten99PolicyProvider(WebhookConfig config, Config variables, Clock clock) {
-        WebhookConfig.Ten99Policy own = config.ten99policy();
-        ConvoySignatureVerifier.Hash hash;
-        ConvoySignatureVerifier.Encoding encoding;
-        try {
-            hash = ConvoySignatureVerifier.Hash.parse(own.signatureHash());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("TEN99POLICY_SIGNATURE_HASH must be SHA512 or SHA256");
-        }
-        try {
-            encoding = ConvoySignatureVerifier.Encoding.parse(own.signatureEncoding());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("TEN99POLICY_SIGNATURE_ENCODING must be hex or base64");
-        }
+    public Ten99PolicyProvider(Ten99PolicyConfig own, WebhookConfig config, Config variables, Clock clock) {
         this.verifier = new ConvoySignatureVerifier(
                 WebhookConfig.secrets(variables, SECRETS_VARIABLE, LOCAL_SECRET, LaunchMode.current()),
-                hash, encoding, config.timestampToleranceSeconds(), clock);
+                own.signatureHash(), own.signatureEncoding(), config.timestampToleranceSeconds(), clock);
     }
 
     @Override
     public String name() {
         return Ten99PolicyEvents.PROVIDER;
+    }
+
+    @Override
+    public String secretsVariable() {
+        return SECRETS_VARIABLE;
     }
 
     @Override

@@ -50,7 +50,7 @@ public final class VerticalInsureEvents {
         String eventId = PROVIDER + "#" + Delivery.bodyKey(rawBody);
 
         Map<String, Object> extra = new HashMap<>();
-        putBoolean(extra, IS_TEST, policy == null ? null : policy.get("is_test"));
+        putBoolean(extra, IS_TEST, policy == null ? null : policy.get(IS_TEST));
         EventRecord event = new EventRecord(eventId, PROVIDER, type, objectType(type), policyId, null, receivedAt,
                 rawBody, json, extra, null);
 
@@ -147,26 +147,19 @@ public final class VerticalInsureEvents {
 
     private static StateUpdate state(String type, JsonNode policy, String id, String status, String eventId,
             Instant receivedAt) {
-        Map<String, Object> item = new HashMap<>();
-        item.put(PROVIDER_ATTRIBUTE, PROVIDER);
-        item.put(STATUS, status);
-        putText(item, "policy_status", policy.get("policy_status"));
-        putText(item, "policy_number", policy.get("policy_number"));
-        putText(item, "master_policy_id", policy.get("master_policy_id"));
-        putText(item, "quote_id", policy.get("quote_id"));
-        putText(item, "currency", policy.get("currency"));
-        putJson(item, "customer", policy.get("customer"));
-        for (String date : new String[] {"issued_date", "effective_date", "expiration_date", "quote_date"}) {
+        Map<String, Object> item = StateUpdate.attributes(PROVIDER, status, type, eventId, receivedAt);
+        for (String text : new String[] {POLICY_STATUS, POLICY_NUMBER, MASTER_POLICY_ID, QUOTE_ID, CURRENCY}) {
+            putText(item, text, policy.get(text));
+        }
+        putJson(item, CUSTOMER, policy.get(CUSTOMER));
+        for (String date : new String[] {ISSUED_DATE, EFFECTIVE_DATE, EXPIRATION_DATE, QUOTE_DATE}) {
             putIsoDate(item, date, policy.get(date));
         }
-        JsonNode premium = policy.get("premium_amount");
+        JsonNode premium = policy.get(PREMIUM_AMOUNT);
         if (premium != null && premium.isIntegralNumber()) {
-            item.put("premium_amount", premium.bigIntegerValue()); // minor units, as sent
+            item.put(PREMIUM_AMOUNT, premium.bigIntegerValue()); // minor units, as sent
         }
-        putBoolean(item, IS_TEST, policy.get("is_test"));
-        item.put(LAST_EVENT_TYPE, type);
-        item.put(LAST_EVENT_ID, eventId);
-        item.put(LAST_EVENT_AT, receivedAt);
+        putBoolean(item, IS_TEST, policy.get(IS_TEST));
         Long version = version(policy.get("version"));
         return new StateUpdate(StateUpdate.Kind.POLICY, id, version, orderKey(rank(status), version, eventId), item);
     }
@@ -176,8 +169,7 @@ public final class VerticalInsureEvents {
      * at equal rank an event that carries a version outranks one that does not), then the event id.
      */
     static String orderKey(int rank, Long version, String eventId) {
-        String digits = version == null ? "" : Long.toString(version);
-        return rank + "#" + (version == null ? "" : "0".repeat(19 - digits.length()) + digits) + "#" + eventId;
+        return rank + "#" + (version == null ? "" : StateUpdate.zeroPadded(version, 19)) + "#" + eventId;
     }
 
     /** The policy's version when it is a non-negative integer (a long), else null (absent: the rank decides). */

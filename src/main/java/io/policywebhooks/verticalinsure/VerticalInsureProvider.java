@@ -42,6 +42,11 @@ public class VerticalInsureProvider implements WebhookProvider {
     }
 
     @Override
+    public String secretsVariable() {
+        return KEYS_VARIABLE;
+    }
+
+    @Override
     public void verify(byte[] rawBody, Headers headers) throws InvalidSignatureException {
         verifier.verify(rawBody, headers);
     }

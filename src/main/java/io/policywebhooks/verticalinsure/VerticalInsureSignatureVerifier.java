@@ -33,16 +33,8 @@ public final class VerticalInsureSignatureVerifier {
         if (provided == null) {
             throw new InvalidSignatureException("malformed signature");
         }
-        for (int key = 0; key < hmac.keyCount(); key++) {
-            if (Hmac.equal(hmac.compute(key, rawBody), provided)) {
-                return;
-            }
+        if (!hmac.anyMatches(new byte[][] {provided}, rawBody)) {
+            throw new InvalidSignatureException("signature mismatch");
         }
-        throw new InvalidSignatureException("signature mismatch");
-    }
-
-    /** The header value Vertical Insure would send (lower-case hex, as their Java sample). */
-    public static String sign(String key, byte[] rawBody) {
-        return Hmac.HEX.formatHex(Hmac.sign(ALGORITHM, key, rawBody));
     }
 }

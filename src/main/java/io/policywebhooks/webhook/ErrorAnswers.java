@@ -2,6 +2,7 @@ package io.policywebhooks.webhook;
 
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.Locale;
 import java.util.Set;
 
 import jakarta.ws.rs.WebApplicationException;
@@ -65,12 +66,11 @@ public class ErrorAnswers {
                 return "unsupported media type";
             default:
                 Response.Status known = Response.Status.fromStatusCode(status);
-                return known == null ? "error" : known.getReasonPhrase().toLowerCase();
+                return known == null ? "error" : known.getReasonPhrase().toLowerCase(Locale.ROOT);
         }
     }
 
     private static Response.ResponseBuilder error(int status, String reason) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(WebhookService.JSON.createObjectNode().put("error", reason).toString());
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Answer.error(reason));
     }
 }

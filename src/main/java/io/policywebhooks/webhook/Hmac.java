@@ -40,12 +40,24 @@ public final class Hmac {
         });
     }
 
-    public int keyCount() {
-        return prototypes.length;
+    /**
+     * Whether any of {@code provided} (null entries skipped) is the HMAC of the concatenated parts under any key: the
+     * one loop over keys and candidates every verifier uses, each comparison constant-time.
+     */
+    public boolean anyMatches(byte[][] provided, byte[]... parts) {
+        for (int key = 0; key < prototypes.length; key++) {
+            byte[] expected = compute(key, parts);
+            for (byte[] candidate : provided) {
+                if (equal(expected, candidate)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** HMAC of the concatenated parts under key {@code keyIndex}. */
-    public byte[] compute(int keyIndex, byte[]... parts) {
+    byte[] compute(int keyIndex, byte[]... parts) {
         Mac mac = perThread.get()[keyIndex];
         mac.reset(); // a no-op after doFinal; clean even if an earlier call on this thread died mid-update
         for (byte[] part : parts) {
@@ -95,15 +107,6 @@ public final class Hmac {
     /** Constant-time comparison of two byte arrays (time depends only on the lengths). */
     public static boolean equal(byte[] expected, byte[] actual) {
         return actual != null && MessageDigest.isEqual(expected, actual);
-    }
-
-    /** Hex of the HMAC of the concatenated parts: used by the signers (tests and the sample sender). */
-    public static byte[] sign(String algorithm, String secret, byte[]... parts) {
-        Mac mac = newMac(algorithm, secret.getBytes(StandardCharsets.UTF_8));
-        for (byte[] part : parts) {
-            mac.update(part);
-        }
-        return mac.doFinal();
     }
 
     private static Mac newMac(String algorithm, byte[] key) {

@@ -2,41 +2,44 @@ package io.policywebhooks.webhook;
 
 import java.util.List;
 
+import io.policywebhooks.store.WebhookStore;
+
 /**
  * How a delivery ended, with the HTTP status the provider gets.
  *
  * @param eventId   set once stored (or found already stored)
  * @param duplicate true when the event was already stored (this delivery was counted on it)
+ * @param states    what each state write of the event did (applied, stale: a newer event is reflected, refused)
  * @param leftOut   for {@link Kind#STORED_PARTIALLY}, the attributes DynamoDB refuses that were not stored (names
  *                  only, for the log line)
  * @param error     a short fixed reason for a refusal, else null
  * @param cause     for a storage failure, the exception class (for the log line, never for the caller)
  */
-public record Outcome(Kind kind, int status, String eventId, boolean duplicate, List<String> leftOut, String error,
-        String cause) {
+public record Outcome(Kind kind, int status, String eventId, boolean duplicate, List<WebhookStore.Applied> states,
+        List<String> leftOut, String error, String cause) {
     public enum Kind {
         STORED, DUPLICATE, STORED_PARTIALLY, REJECTED, EMPTY, TOO_LARGE, STORAGE_FAILED
     }
 
-    static Outcome stored(String eventId, boolean duplicate, List<String> leftOut) {
+    static Outcome stored(String eventId, boolean duplicate, List<WebhookStore.Applied> states, List<String> leftOut) {
         Kind kind = !leftOut.isEmpty() ? Kind.STORED_PARTIALLY : duplicate ? Kind.DUPLICATE : Kind.STORED;
-        return new Outcome(kind, 200, eventId, duplicate, List.copyOf(leftOut), null, null);
+        return new Outcome(kind, 200, eventId, duplicate, List.copyOf(states), List.copyOf(leftOut), null, null);
     }
 
     static Outcome rejected(String reason) {
-        return new Outcome(Kind.REJECTED, 401, null, false, List.of(), reason, null);
+        return new Outcome(Kind.REJECTED, 401, null, false, List.of(), List.of(), reason, null);
     }
 
     static Outcome empty() {
-        return new Outcome(Kind.EMPTY, 400, null, false, List.of(), "empty body", null);
+        return new Outcome(Kind.EMPTY, 400, null, false, List.of(), List.of(), "empty body", null);
     }
 
     static Outcome tooLarge() {
-        return new Outcome(Kind.TOO_LARGE, 413, null, false, List.of(), "body too large", null);
+        return new Outcome(Kind.TOO_LARGE, 413, null, false, List.of(), List.of(), "body too large", null);
     }
 
     static Outcome storageFailed(String eventId, Exception cause) {
-        return new Outcome(Kind.STORAGE_FAILED, 503, eventId, false, List.of(), "storage unavailable, retry later",
+        return new Outcome(Kind.STORAGE_FAILED, 503, eventId, false, List.of(), List.of(), "storage unavailable, retry later",
                 cause.getClass().getName());
     }
 }

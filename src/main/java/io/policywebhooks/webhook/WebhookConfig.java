@@ -20,8 +20,6 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "policy-webhooks")
 public interface WebhookConfig {
 
-    Ten99Policy ten99policy();
-
     TableNames tables();
 
     /** How far a signed timestamp may be from now, either way. */
@@ -31,14 +29,6 @@ public interface WebhookConfig {
     /** Larger bodies get 413; the default keeps raw body + parsed map well inside DynamoDB's 400 KB item. */
     @WithDefault("131072")
     int maxBodyBytes();
-
-    interface Ten99Policy {
-        @WithDefault("SHA512")
-        String signatureHash();
-
-        @WithDefault("hex")
-        String signatureEncoding();
-    }
 
     interface TableNames {
         String events();

@@ -9,8 +9,14 @@ import com.fasterxml.jackson.databind.JsonNode;
  * Everything else (size limit, parsing, deduplication, ordering, answers, logging) is {@link WebhookService}'s.
  */
 public interface WebhookProvider {
-    /** Short name used in event ids and the {@code provider} attribute, e.g. {@code 1099policy}. */
+    /**
+     * Short name: the route ({@code POST /webhooks/<name>}), the prefix of event ids, the {@code provider} attribute
+     * and the folder of its samples; e.g. {@code 1099policy}.
+     */
     String name();
+
+    /** The environment variable holding its signing secrets, comma-separated, read literally. */
+    String secretsVariable();
 
     /** Checks the signature over the raw body; throws with a short fixed reason when it is not authentic. */
     void verify(byte[] rawBody, Headers headers) throws InvalidSignatureException;

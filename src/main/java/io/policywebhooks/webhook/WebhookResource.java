@@ -1,56 +1,49 @@
 package io.policywebhooks.webhook;
 
+import java.util.Map;
+import java.util.TreeMap;
+
+import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import io.policywebhooks.ten99policy.Ten99PolicyProvider;
-import io.policywebhooks.verticalinsure.VerticalInsureProvider;
-
-/** The HTTP edge: raw body and headers in, one call to {@link WebhookService}, a status and small JSON out. */
+/**
+ * The HTTP edge: {@code POST /webhooks/<provider name>} to the {@link WebhookProvider} bean of that name (404 for
+ * any other), raw body and headers in, one call to {@link WebhookService}, a status and small JSON out.
+ */
 @Path("/webhooks")
 @Consumes(MediaType.WILDCARD)
 @Produces(MediaType.APPLICATION_JSON)
 public class WebhookResource {
     private final WebhookService service;
-    private final Ten99PolicyProvider ten99policy;
-    private final VerticalInsureProvider verticalInsure;
+    private final Map<String, WebhookProvider> providers = new TreeMap<>();
 
-    public WebhookResource(WebhookService service, Ten99PolicyProvider ten99policy,
-            VerticalInsureProvider verticalInsure) {
+    public WebhookResource(WebhookService service, Instance<WebhookProvider> providers) {
         this.service = service;
-        this.ten99policy = ten99policy;
-        this.verticalInsure = verticalInsure;
-    }
-
-    @POST
-    @Path("/1099policy")
-    public Response ten99policy(byte[] body, @Context HttpHeaders headers) {
-        return answer(service.receive(ten99policy, body(body), Headers.ofMulti(headers.getRequestHeaders())));
-    }
-
-    @POST
-    @Path("/vertical-insure")
-    public Response verticalInsure(byte[] body, @Context HttpHeaders headers) {
-        return answer(service.receive(verticalInsure, body(body), Headers.ofMulti(headers.getRequestHeaders())));
-    }
-
-    private static byte[] body(byte[] body) {
-        return body == null ? new byte[0] : body;
-    }
-
-    static Response answer(Outcome outcome) {
-        var json = WebhookService.JSON.createObjectNode();
-        if (outcome.error() == null) {
-            json.put("event_id", outcome.eventId()).put("duplicate", outcome.duplicate());
-        } else {
-            json.put("error", outcome.error());
+        for (WebhookProvider provider : providers) {
+            if (this.providers.put(provider.name(), provider) != null) {
+                throw new IllegalStateException("two webhook providers are named " + provider.name());
+            }
         }
-        return Response.status(outcome.status()).type(MediaType.APPLICATION_JSON).entity(json.toString()).build();
+    }
+
+    @POST
+    @Path("/{provider}")
+    public Response receive(@PathParam("provider") String name, byte[] body, @Context HttpHeaders headers) {
+        WebhookProvider provider = providers.get(name);
+        if (provider == null) {
+            throw new NotFoundException(); // answered by ErrorAnswers as {"error":"not found"}
+        }
+        Outcome outcome = service.receive(provider, body == null ? new byte[0] : body,
+                Headers.ofMulti(headers.getRequestHeaders()));
+        return Response.status(outcome.status()).type(MediaType.APPLICATION_JSON).entity(Answer.of(outcome)).build();
     }
 }

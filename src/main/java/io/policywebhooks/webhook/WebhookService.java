@@ -67,7 +67,10 @@ public class WebhookService {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    /** Handles one delivery; never throws. */
+    /**
+     * Handles one delivery: every expected case (too large, empty, not authentic, stored, storage failing) is an
+     * {@link Outcome}. Only a bug escapes as an exception, answered 500 by {@link ErrorAnswers}.
+     */
     public Outcome receive(WebhookProvider provider, byte[] rawBody, Headers headers) {
         long startNanos = System.nanoTime();
         String type = null;
@@ -106,11 +109,14 @@ public class WebhookService {
         try {
             WebhookStore.EventWrite event = store.putEvent(delivery.event());
             List<String> leftOut = new ArrayList<>(event.leftOut());
+            List<WebhookStore.Applied> states = new ArrayList<>(delivery.states().size());
             for (StateUpdate state : delivery.states()) {
                 // Also on a duplicate: the earlier attempt may have died between the writes.
-                leftOut.addAll(store.applyState(state, clock.instant()).leftOut());
+                WebhookStore.StateWrite written = store.applyState(state, clock.instant());
+                states.add(written.applied());
+                leftOut.addAll(written.leftOut());
             }
-            return Outcome.stored(delivery.event().eventId(), event.duplicate(), leftOut);
+            return Outcome.stored(delivery.event().eventId(), event.duplicate(), states, leftOut);
         } catch (SdkException e) {
             return Outcome.storageFailed(delivery.event().eventId(), e);
         }
@@ -118,7 +124,7 @@ public class WebhookService {
 
     static JsonNode parse(byte[] rawBody) {
         try {
-            return rawBody.length == 0 ? null : JSON.readTree(rawBody);
+            return JSON.readTree(rawBody);
         } catch (IOException | RuntimeException notJson) {
             return null;
         }
@@ -134,6 +140,10 @@ public class WebhookService {
                 .put("duration_ms", (System.nanoTime() - startNanos) / 1_000_000.0);
         if (outcome.error() != null) {
             line.put("reason", outcome.error());
+        }
+        if (!outcome.states().isEmpty()) {
+            ArrayNode states = line.putArray("states");
+            outcome.states().forEach(applied -> states.add(applied.name().toLowerCase(Locale.ROOT)));
         }
         if (!outcome.leftOut().isEmpty()) {
             ArrayNode names = line.putArray("left_out");

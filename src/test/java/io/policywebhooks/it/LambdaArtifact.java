@@ -16,6 +16,8 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 import io.policywebhooks.DynaliteResource;
+import io.policywebhooks.Signers;
+import io.policywebhooks.WebhookSigner;
 import io.quarkus.amazon.lambda.runtime.MockHttpEventServer;
 
 /**
@@ -53,15 +55,17 @@ public final class LambdaArtifact implements AutoCloseable {
 
     /**
      * What template.yaml sets on the function, plus what the Lambda service itself provides; the one difference from
-     * AWS: DynamoDB is {@code dynamoEndpoint} (dynalite on loopback). A fresh mutable map per call.
+     * AWS: DynamoDB is {@code dynamoEndpoint} (dynalite on loopback). Every provider of the production build gets
+     * its secrets variable: the value in {@code secrets} (by variable name), else {@link #secretOf}. A fresh
+     * mutable map per call.
      */
-    public static Map<String, String> environment(String ten99Secrets, String verticalInsureKeys,
-            String dynamoEndpoint) {
+    public static Map<String, String> environment(Map<String, String> secrets, String dynamoEndpoint) {
         Map<String, String> env = new HashMap<>();
-        env.put("TEN99POLICY_WEBHOOK_SECRETS", ten99Secrets);
+        for (WebhookSigner signer : Signers.production()) {
+            env.put(signer.secretsVariable(), secrets.getOrDefault(signer.secretsVariable(), secretOf(signer)));
+        }
         env.put("TEN99POLICY_SIGNATURE_HASH", "SHA512");
         env.put("TEN99POLICY_SIGNATURE_ENCODING", "hex");
-        env.put("VERTICAL_INSURE_SIGNATURE_KEYS", verticalInsureKeys);
         env.put("WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS", "300");
         env.put("WEBHOOK_MAX_BODY_BYTES", "131072");
         env.put("EVENTS_TABLE", DynaliteResource.TABLES.events());
@@ -73,6 +77,11 @@ public final class LambdaArtifact implements AutoCloseable {
         env.put("AWS_SECRET_ACCESS_KEY", "local");
         env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", dynamoEndpoint);
         return env;
+    }
+
+    /** A provider's secret in {@link #environment} when none is given: not its local default, never a real one. */
+    public static String secretOf(WebhookSigner signer) {
+        return "it-" + signer.provider() + "-secret";
     }
 
     /** Unpacks function.zip into {@code target/<name>} and starts it with exactly {@code environment}. */
@@ -123,7 +132,7 @@ public final class LambdaArtifact implements AutoCloseable {
         }
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
-        builder.environment().clear(); // nothing from this machine leaks in: only what Lambda would set
+        builder.environment().clear(); // nothing from the test JVM's environment leaks in: only what Lambda would set
         builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         // The mock server serves the Runtime API under /_lambda_; the function builds its URLs as
         // "http://" + AWS_LAMBDA_RUNTIME_API + "/2018-06-01/runtime/…", so the prefix rides along in the variable.

@@ -25,12 +25,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.policywebhooks.verticalinsure.VerticalInsureSigner;
+import io.policywebhooks.ten99policy.Ten99PolicySigner;
 import io.policywebhooks.DynaliteResource;
+import io.policywebhooks.Signers;
+import io.policywebhooks.WebhookSigner;
 import io.policywebhooks.store.LocalDynamoDb;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier;
 import io.policywebhooks.ten99policy.Ten99PolicyProvider;
 import io.policywebhooks.verticalinsure.VerticalInsureProvider;
-import io.policywebhooks.verticalinsure.VerticalInsureSignatureVerifier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -60,8 +63,9 @@ class PackagedLambdaIT {
     static LambdaArtifact function;
 
     static Map<String, String> lambdaEnvironment() {
-        Map<String, String> env = LambdaArtifact.environment(String.join(",", TEN99_SECRETS), String.join(",", VI_KEYS),
-                endpoint);
+        Map<String, String> env = LambdaArtifact.environment(Map.of(
+                Ten99PolicyProvider.SECRETS_VARIABLE, String.join(",", TEN99_SECRETS),
+                VerticalInsureProvider.KEYS_VARIABLE, String.join(",", VI_KEYS)), endpoint);
         env.put("HOME", HOME);
         return env;
     }
@@ -101,7 +105,7 @@ class PackagedLambdaIT {
         String id = "evt_" + UUID.randomUUID();
         byte[] body = utf8("{\"id\":\"" + id + "\",\"type\":\"policy.active\",\"created\":1700000000,"
                 + "\"data\":{\"id\":\"" + policyId + "\",\"quote\":\"qt_1\"}}");
-        String signature = ConvoySignatureVerifier.signAdvanced(List.of("it-1099policy-new"), now(), body,
+        String signature = Ten99PolicySigner.signAdvanced(List.of("it-1099policy-new"), now(), body,
                 ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX);
         given().port(function.port()).contentType("application/json").header("X-Convoy-Signature", signature)
                 .body(body).post("/webhooks/1099policy").then().statusCode(200)
@@ -119,7 +123,7 @@ class PackagedLambdaIT {
         byte[] body = utf8(new String(sample("vertical-insure/policy_canceled.json"), StandardCharsets.UTF_8)
                 .replace("3fa85f64-5717-4562-b3fc-2c963f66afa6", policyId));
         String eventId = given().port(function.port()).contentType("application/json")
-                .header("VerticalInsure-Signature", VerticalInsureSignatureVerifier.sign(VI_KEY, body)).body(body)
+                .header("VerticalInsure-Signature", VerticalInsureSigner.sign(VI_KEY, body)).body(body)
                 .post("/webhooks/vertical-insure").then().statusCode(200).extract().path("event_id");
         assertEquals("policy_canceled", s(read(DynaliteResource.TABLES.events(), "event_id", eventId), "type"));
         assertEquals("CANCELLED", s(read(DynaliteResource.TABLES.policies(), "policy_id", policyId), "status"));
@@ -128,7 +132,7 @@ class PackagedLambdaIT {
     @Test
     void productionRefusesTheLocalDefaultSecret() {
         byte[] body = utf8("{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"policy.active\",\"data\":{\"id\":\"pl_x\"}}");
-        String localDefault = ConvoySignatureVerifier.signAdvanced(List.of(Ten99PolicyProvider.LOCAL_SECRET), now(),
+        String localDefault = Ten99PolicySigner.signAdvanced(List.of(Ten99PolicyProvider.LOCAL_SECRET), now(),
                 body, ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX);
         given().port(function.port()).contentType("application/json").header("X-Convoy-Signature", localDefault)
                 .body(body).post("/webhooks/1099policy").then().statusCode(401);
@@ -137,7 +141,7 @@ class PackagedLambdaIT {
     @Test
     void requestLogLinesArePureJson() throws Exception {
         byte[] body = utf8("{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"certificate.flagged\",\"data\":{\"id\":\"ce_1\"}}");
-        String signature = ConvoySignatureVerifier.signAdvanced(List.of("it-1099policy-old"), now(), body,
+        String signature = Ten99PolicySigner.signAdvanced(List.of("it-1099policy-old"), now(), body,
                 ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX);
         given().port(function.port()).contentType("application/json").header("X-Convoy-Signature", signature)
                 .body(body).post("/webhooks/1099policy").then().statusCode(200);
@@ -157,7 +161,7 @@ class PackagedLambdaIT {
             checks.add(() -> {
                 byte[] body = utf8("{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"policy.active\","
                         + "\"data\":{\"id\":\"pl_" + UUID.randomUUID() + "\"}}");
-                String signature = ConvoySignatureVerifier.signAdvanced(List.of(secret), now(), body,
+                String signature = Ten99PolicySigner.signAdvanced(List.of(secret), now(), body,
                         ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX);
                 assertEquals(200, given().port(function.port()).contentType("application/json")
                         .header("X-Convoy-Signature", signature).body(body).post("/webhooks/1099policy").statusCode(),
@@ -169,7 +173,7 @@ class PackagedLambdaIT {
                 byte[] body = utf8(new String(sample("vertical-insure/policy_canceled.json"), StandardCharsets.UTF_8)
                         .replace("3fa85f64-5717-4562-b3fc-2c963f66afa6", UUID.randomUUID().toString()));
                 assertEquals(200, given().port(function.port()).contentType("application/json")
-                        .header("VerticalInsure-Signature", VerticalInsureSignatureVerifier.sign(key, body)).body(body)
+                        .header("VerticalInsure-Signature", VerticalInsureSigner.sign(key, body)).body(body)
                         .post("/webhooks/vertical-insure").statusCode(), "Vertical Insure key " + key);
             });
         }
@@ -181,20 +185,21 @@ class PackagedLambdaIT {
     }
 
     static Stream<Arguments> eachProviderAndRefusedSecret() {
-        return Stream.of(Ten99PolicyProvider.SECRETS_VARIABLE, VerticalInsureProvider.KEYS_VARIABLE)
-                .flatMap(variable -> Stream.of(Refused.values()).map(refused -> Arguments.of(variable, refused)));
+        return Signers.production().stream().flatMap(signer -> Stream.of(Refused.values())
+                .map(refused -> Arguments.of(signer.provider(), refused)));
     }
 
     /**
-     * The packaged artifact, in production, will not start without a real secret for each provider, the other
-     * provider's being real: the failure names the variable, and neither it nor anything else prints a secret.
+     * The packaged artifact, in production, will not start without a real secret for each provider of the
+     * production build, the others' being real: the failure names the variable, and neither it nor anything else
+     * prints a secret.
      */
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("eachProviderAndRefusedSecret")
-    void productionRefusesToStartWithoutARealSecret(String variable, Refused refused) throws Exception {
-        boolean ten99 = variable.equals(Ten99PolicyProvider.SECRETS_VARIABLE);
-        String other = ten99 ? VerticalInsureProvider.KEYS_VARIABLE : Ten99PolicyProvider.SECRETS_VARIABLE;
-        String localDefault = ten99 ? Ten99PolicyProvider.LOCAL_SECRET : VerticalInsureProvider.LOCAL_KEY;
+    void productionRefusesToStartWithoutARealSecret(String provider, Refused refused) throws Exception {
+        WebhookSigner signer = Signers.of(provider);
+        String variable = signer.secretsVariable();
+        String localDefault = signer.localSecret();
         String realBesideTheDefault = "it-real-secret-beside-the-local-default";
         Map<String, String> env = lambdaEnvironment();
         switch (refused) {
@@ -209,12 +214,17 @@ class PackagedLambdaIT {
             assertTrue(refusing.awaitOutput(message, 60), refusing.output());
             String output = refusing.output();
             assertFalse(output.contains(" started in "), "it must not start serving");
-            assertFalse(output.contains(other + " is not set") || output.contains(other + " holds"),
-                    "only " + variable + " is blamed");
+            for (WebhookSigner other : Signers.production()) {
+                if (other != signer) {
+                    assertFalse(output.contains(other.secretsVariable() + " is not set")
+                            || output.contains(other.secretsVariable() + " holds"), "only " + variable + " is blamed");
+                }
+            }
             List<String> secrets = new ArrayList<>(TEN99_SECRETS);
             secrets.addAll(VI_KEYS);
             secrets.add(realBesideTheDefault);
             secrets.add(localDefault);
+            Signers.production().forEach(s -> secrets.add(LambdaArtifact.secretOf(s)));
             for (String secret : secrets) {
                 assertFalse(output.contains(secret), "the output holds the secret " + secret);
             }

@@ -11,34 +11,33 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import io.policywebhooks.ten99policy.ConvoySignatureVerifier;
-import io.policywebhooks.ten99policy.Ten99PolicyProvider;
-import io.policywebhooks.verticalinsure.VerticalInsureProvider;
-import io.policywebhooks.verticalinsure.VerticalInsureSignatureVerifier;
+import io.policywebhooks.Signers;
+import io.policywebhooks.WebhookSigner;
 
 /**
  * Signs and sends the providers' sample events to a receiver, like {@code stripe trigger}: the local one or the
- * deployed API. Signs with the project's own signers. Run it with {@code src/local/send-samples}.
+ * deployed API. Signs with each provider's {@link WebhookSigner}, found by {@link Signers}; samples are read from
+ * {@code src/test/resources/samples/<provider>/<type>.json}. Run it with {@code src/local/send-samples}.
  */
 public final class SendSamples {
     static final String USAGE = String.join("\n",
-            "usage: send-samples [--url URL] [--provider 1099policy|vertical-insure|all] [--type TYPE|all]",
-            "                    [--form advanced|timestamp|simple] [--hash SHA512|SHA256] [--encoding hex|base64]",
+            "usage: send-samples [--url URL] [--provider NAME|all] [--type TYPE|all] [--OPTION VALUE …]",
             "  --url       receiver base URL (default http://localhost:8080; after deploy: the stack's API URL)",
-            "  --provider  which provider's samples (default all)",
+            "  --provider  one provider's samples, or all (default: every provider of the production build)",
             "  --type      one event type, e.g. policy.active or policy_bind_complete (default all)",
-            "  --form      1099Policy signature form (default advanced: X-Convoy-Signature: t=…,v1=…)",
-            "  --hash, --encoding   as configured on the Convoy endpoint (default SHA512, hex)",
-            "Secrets come from TEN99POLICY_WEBHOOK_SECRETS and VERTICAL_INSURE_SIGNATURE_KEYS (the first of each),",
-            "else the local development defaults. Samples are read from src/test/resources/samples/.");
+            "  any other --OPTION VALUE goes to the provider's signer, e.g. for 1099Policy --form advanced|timestamp|simple",
+            "              (Convoy's signature forms), --hash SHA512|SHA256, --encoding hex|base64",
+            "Each provider's secret comes from its variable (TEN99POLICY_WEBHOOK_SECRETS, VERTICAL_INSURE_SIGNATURE_KEYS, …;",
+            "the first of each), else its local development default.");
 
-    record Options(String url, String provider, String type, String form, ConvoySignatureVerifier.Hash hash,
-            ConvoySignatureVerifier.Encoding encoding) {
+    /** @param signerOptions the options the shared sender does not know, for the signers */
+    record Options(String url, String provider, String type, Map<String, String> signerOptions) {
     }
 
     /** One signed request: where to send it, its headers, its body. */
@@ -62,31 +61,26 @@ public final class SendSamples {
         String url = "http://localhost:8080";
         String provider = "all";
         String type = "all";
-        String form = "advanced";
-        String hash = "SHA512";
-        String encoding = "hex";
-        for (int i = 0; i < args.length; i++) {
+        Map<String, String> signerOptions = new HashMap<>();
+        for (int i = 0; i < args.length; i += 2) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
                 case "--url" -> url = required(args[i], value);
                 case "--provider" -> provider = required(args[i], value);
                 case "--type" -> type = required(args[i], value);
-                case "--form" -> form = required(args[i], value);
-                case "--hash" -> hash = required(args[i], value);
-                case "--encoding" -> encoding = required(args[i], value);
                 case "--help", "-h" -> throw new IllegalArgumentException("");
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                default -> {
+                    if (!args[i].startsWith("--")) {
+                        throw new IllegalArgumentException("unknown argument " + args[i]);
+                    }
+                    signerOptions.put(args[i].substring(2), required(args[i], value));
+                }
             }
-            i++;
         }
-        if (!List.of("all", "1099policy", "vertical-insure").contains(provider)) {
-            throw new IllegalArgumentException("unknown provider " + provider);
+        if (!provider.equals("all")) {
+            Signers.of(provider); // refuses an unknown name
         }
-        if (!List.of("advanced", "timestamp", "simple").contains(form)) {
-            throw new IllegalArgumentException("unknown form " + form);
-        }
-        return new Options(url.replaceAll("/+$", ""), provider, type, form, ConvoySignatureVerifier.Hash.parse(hash),
-                ConvoySignatureVerifier.Encoding.parse(encoding));
+        return new Options(url.replaceAll("/+$", ""), provider, type, Map.copyOf(signerOptions));
     }
 
     private static String required(String option, String value) {
@@ -123,31 +117,17 @@ public final class SendSamples {
     }
 
     static List<Signed> sign(Options options, Path samples, Map<String, String> env, Clock clock) throws IOException {
+        List<WebhookSigner> signers = options.provider().equals("all")
+                ? Signers.production()
+                : List.of(Signers.of(options.provider()));
         List<Signed> signed = new ArrayList<>();
         long t = clock.instant().getEpochSecond();
-        if (!options.provider().equals("vertical-insure")) {
-            String secret = first(env.get("TEN99POLICY_WEBHOOK_SECRETS"), Ten99PolicyProvider.LOCAL_SECRET);
-            for (Path file : files(samples.resolve("1099policy"), options.type())) {
+        for (WebhookSigner signer : signers) {
+            String secret = first(env.get(signer.secretsVariable()), signer.localSecret());
+            for (Path file : files(samples.resolve(signer.provider()), options.type())) {
                 byte[] body = Files.readAllBytes(file);
-                Map<String, String> headers = switch (options.form()) {
-                    case "timestamp" -> Map.of(ConvoySignatureVerifier.TIMESTAMP_HEADER, Long.toString(t),
-                            ConvoySignatureVerifier.SIGNATURE_HEADER, ConvoySignatureVerifier.signWithTimestamp(
-                                    secret, t, body, options.hash(), options.encoding()));
-                    case "simple" -> Map.of(ConvoySignatureVerifier.SIGNATURE_HEADER,
-                            ConvoySignatureVerifier.signSimple(secret, body, options.hash(), options.encoding()));
-                    default -> Map.of(ConvoySignatureVerifier.SIGNATURE_HEADER, ConvoySignatureVerifier.signAdvanced(
-                            List.of(secret), t, body, options.hash(), options.encoding()));
-                };
-                signed.add(new Signed("1099policy", typeOf(file), "/webhooks/1099policy", headers, body));
-            }
-        }
-        if (!options.provider().equals("1099policy")) {
-            String key = first(env.get("VERTICAL_INSURE_SIGNATURE_KEYS"), VerticalInsureProvider.LOCAL_KEY);
-            for (Path file : files(samples.resolve("vertical-insure"), options.type())) {
-                byte[] body = Files.readAllBytes(file);
-                signed.add(new Signed("vertical-insure", typeOf(file), "/webhooks/vertical-insure",
-                        Map.of(VerticalInsureSignatureVerifier.SIGNATURE_HEADER,
-                                VerticalInsureSignatureVerifier.sign(key, body)), body));
+                signed.add(new Signed(signer.provider(), typeOf(file), "/webhooks/" + signer.provider(),
+                        signer.headers(secret, body, t, options.signerOptions()), body));
             }
         }
         return signed;

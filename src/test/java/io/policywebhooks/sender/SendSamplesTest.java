@@ -7,16 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.policywebhooks.Signers;
+import io.policywebhooks.WebhookSigner;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 
-/** The sample sender signs with the project's signers and the receiver accepts every sample, in every form. */
+/** The sample sender signs with every provider's signer and the receiver accepts every sample, in every form. */
 @QuarkusTest
 class SendSamplesTest {
     static final Path SAMPLES = Path.of("src/test/resources/samples");
@@ -34,12 +37,32 @@ class SendSamplesTest {
         return printed;
     }
 
+    static long sampleCount(WebhookSigner signer) throws Exception {
+        try (var files = Files.list(SAMPLES.resolve(signer.provider()))) {
+            return files.filter(f -> f.toString().endsWith(".json")).count();
+        }
+    }
+
     @Test
-    void everySampleOfBothProvidersIsAccepted() throws Exception {
+    void everySampleOfEveryProviderIsAccepted() throws Exception {
+        for (WebhookSigner signer : Signers.all()) {
+            long samples = sampleCount(signer);
+            assertTrue(samples > 0, "samples of " + signer.provider());
+            String printed = run("--url", url(), "--provider", signer.provider());
+            assertTrue(printed.contains(samples + " sent, 0 not accepted"), printed);
+        }
+    }
+
+    @Test
+    void byDefaultTheProductionProvidersSamplesAreSent() throws Exception {
+        long expected = 0;
+        for (WebhookSigner signer : Signers.production()) {
+            expected += sampleCount(signer);
+        }
         String printed = run("--url", url());
+        assertTrue(printed.contains(expected + " sent, 0 not accepted"), printed);
         assertTrue(printed.contains("vertical-insure policy_endorsed"), printed);
         assertTrue(printed.contains("1099policy      policy.active"), printed);
-        assertTrue(printed.contains("16 sent, 0 not accepted"), printed);
     }
 
     @Test
@@ -57,18 +80,23 @@ class SendSamplesTest {
     }
 
     @Test
-    void secretsComeFromTheDeployVariables() throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int failures = SendSamples.send(SendSamples.parse(new String[] {"--url", url()}), SAMPLES,
-                Map.of("TEN99POLICY_WEBHOOK_SECRETS", "not-the-receivers,x", "VERTICAL_INSURE_SIGNATURE_KEYS", "nope"),
-                Clock.systemUTC(), new PrintStream(out, true, StandardCharsets.UTF_8));
-        assertEquals(16, failures, "signed with other secrets, every sample is refused");
+    void secretsComeFromEachProvidersVariable() throws Exception {
+        for (WebhookSigner signer : Signers.all()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int failures = SendSamples.send(SendSamples.parse(new String[] {"--url", url(), "--provider",
+                    signer.provider()}), SAMPLES, Map.of(signer.secretsVariable(), "not-the-receivers,x"),
+                    Clock.systemUTC(), new PrintStream(out, true, StandardCharsets.UTF_8));
+            assertEquals(sampleCount(signer), failures, "signed with another secret, every sample of "
+                    + signer.provider() + " is refused");
+        }
     }
 
     @Test
     void badOptionsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> SendSamples.parse(new String[] {"--provider", "stripe"}));
         assertThrows(IllegalArgumentException.class, () -> SendSamples.parse(new String[] {"--url"}));
-        assertThrows(IllegalArgumentException.class, () -> SendSamples.parse(new String[] {"--form", "v2"}));
+        assertThrows(IllegalArgumentException.class, () -> SendSamples.parse(new String[] {"stray"}));
+        assertThrows(IllegalArgumentException.class, () -> SendSamples.sign(SendSamples.parse(new String[] {
+                "--provider", "1099policy", "--form", "v2"}), SAMPLES, Map.of(), Clock.systemUTC()));
     }
 }

@@ -21,10 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -38,8 +34,9 @@ import org.junit.jupiter.api.TestInstance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.policywebhooks.verticalinsure.VerticalInsureSigner;
 import io.policywebhooks.DynaliteResource;
-import io.policywebhooks.verticalinsure.VerticalInsureSignatureVerifier;
+import io.policywebhooks.LogCapture;
 import io.quarkus.test.junit.QuarkusTest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -314,27 +311,10 @@ class AnalystQueriesTest {
     void signatureRejectionsAreLoggedForTheInsightsQueryAndTheMetricAndNotStored() throws Exception {
         String objectId = UUID.randomUUID().toString();
         byte[] body = utf8("{\"event\":\"policy_bind_complete\",\"data\":{\"id\":\"" + objectId + "\"}}");
-        List<String> lines = new ArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public synchronized void publish(LogRecord record) {
-                lines.add(new SimpleFormatter().formatMessage(record));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger requests = Logger.getLogger("io.policywebhooks.requests");
-        requests.addHandler(capture);
-        try {
-            postVerticalInsure(body, VerticalInsureSignatureVerifier.sign("not-the-key", body)).statusCode(401);
-        } finally {
-            requests.removeHandler(capture);
+        List<String> lines;
+        try (LogCapture capture = new LogCapture()) {
+            postVerticalInsure(body, VerticalInsureSigner.sign("not-the-key", body)).statusCode(401);
+            lines = capture.requestLines();
         }
         assertEquals(1, lines.size(), lines.toString());
         JsonNode line = JSON.readTree(lines.get(0));

@@ -214,6 +214,26 @@ class WebhookStoreLimitsTest {
     }
 
     @Test
+    void theStoreCallsExactlyItsDeclaredOperations() throws Exception {
+        FakeDynamoDb dynamo = new FakeDynamoDb(0);
+        WebhookStore store = new WebhookStore(dynamo, NAMES);
+        store.putEvent(event("pl_1", "t", "{}"));
+        dynamo.conditionFailures = 1; // the event is stored already
+        assertTrue(store.putEvent(event("pl_1", "t", "{}")).duplicate());
+        store.applyState(state("pl_1", Map.of("status", "ACTIVE")), AT);
+        store.applyState(new StateUpdate(StateUpdate.Kind.ASSIGNMENT, "an_1", null, "1#e", Map.of()), AT);
+
+        Map<String, WebhookStore.Table> tables = Map.of("events", WebhookStore.Table.EVENTS, "policies",
+                WebhookStore.Table.POLICIES, "assignments", WebhookStore.Table.ASSIGNMENTS);
+        Map<WebhookStore.Table, java.util.Set<String>> called = new java.util.EnumMap<>(WebhookStore.Table.class);
+        dynamo.puts.forEach(p -> called.computeIfAbsent(tables.get(p.tableName()), t -> new java.util.TreeSet<>())
+                .add("PutItem"));
+        dynamo.updates.forEach(u -> called.computeIfAbsent(tables.get(u.tableName()), t -> new java.util.TreeSet<>())
+                .add("UpdateItem"));
+        assertEquals(WebhookStore.OPERATIONS, called);
+    }
+
+    @Test
     void theGuardComparesVersionsOnlyWhenTheEventCarriesOne() {
         FakeDynamoDb dynamo = new FakeDynamoDb(0);
         WebhookStore store = new WebhookStore(dynamo, NAMES);

@@ -104,13 +104,13 @@ class ConvoySignatureVerifierPropertyTest {
             switch (form) {
                 case DOCUMENTED -> {
                     map.put(g.caseVariant(TS), Long.toString(t));
-                    map.put(g.caseVariant(SIG), ConvoySignatureVerifier.signWithTimestamp(g.pick(others), t, body,
+                    map.put(g.caseVariant(SIG), Ten99PolicySigner.signWithTimestamp(g.pick(others), t, body,
                             hash, encoding));
                 }
                 case ADVANCED -> map.put(g.caseVariant(SIG),
-                        ConvoySignatureVerifier.signAdvanced(others, t, body, hash, encoding));
+                        Ten99PolicySigner.signAdvanced(others, t, body, hash, encoding));
                 case SIMPLE -> map.put(g.caseVariant(SIG),
-                        ConvoySignatureVerifier.signSimple(g.pick(others), body, hash, encoding));
+                        Ten99PolicySigner.signSimple(g.pick(others), body, hash, encoding));
             }
             ConvoySignatureVerifier verifier = new ConvoySignatureVerifier(configured, hash, encoding, TOLERANCE,
                     CLOCK);
@@ -148,7 +148,7 @@ class ConvoySignatureVerifierPropertyTest {
                 claimed = NOW + g.between(-TOLERANCE, TOLERANCE);
             }
             byte[] body = g.body();
-            String sig = ConvoySignatureVerifier.signWithTimestamp(secret, signedAt, body, hash, encoding);
+            String sig = Ten99PolicySigner.signWithTimestamp(secret, signedAt, body, hash, encoding);
             Map<String, String> map = new HashMap<>();
             if (g.chance(0.5)) {
                 map.put(g.caseVariant(TS), Long.toString(claimed));
@@ -236,7 +236,7 @@ class ConvoySignatureVerifierPropertyTest {
             Hash hash = g.pick(Hash.class);
             Encoding encoding = g.pick(Encoding.class);
             byte[] body = g.body();
-            String good = ConvoySignatureVerifier.signWithTimestamp(secret, NOW, body, hash, encoding);
+            String good = Ten99PolicySigner.signWithTimestamp(secret, NOW, body, hash, encoding);
             List<String> elements = new ArrayList<>();
             for (int i = g.between(ConvoySignatureVerifier.MAX_SIGNATURES + 1, 800); i > 0; i--) {
                 elements.add("v1=" + g.frequency(w(3, () -> "00"), w(2, () -> g.randomHex(g.between(1, 8))),
@@ -267,7 +267,7 @@ class ConvoySignatureVerifierPropertyTest {
             Encoding encoding = g.pick(Encoding.class);
             long t = NOW - g.between(3600L, 10L * 365 * 86400); // captured long ago, far outside the tolerance
             byte[] captured = g.body();
-            String sig = ConvoySignatureVerifier.signWithTimestamp(secret, t, captured, hash, encoding);
+            String sig = Ten99PolicySigner.signWithTimestamp(secret, t, captured, hash, encoding);
             byte[] prefix = (t + ",").getBytes(StandardCharsets.US_ASCII);
             byte[] replayed = g.chance(0.5) ? concat(prefix, captured) : g.bodyOtherThan(captured);
             Map<String, String> map = Map.of(SIG, sig);
@@ -285,7 +285,7 @@ class ConvoySignatureVerifierPropertyTest {
             Encoding encoding = g.pick(Encoding.class);
             byte[] body = g.body();
             List<String> elements = new ArrayList<>(List.of("t=" + NOW,
-                    "v1=" + ConvoySignatureVerifier.signWithTimestamp(secret, NOW, body, hash, encoding)));
+                    "v1=" + Ten99PolicySigner.signWithTimestamp(secret, NOW, body, hash, encoding)));
             if (g.chance(0.5)) {
                 Collections.reverse(elements);
             }
@@ -341,14 +341,14 @@ class ConvoySignatureVerifierPropertyTest {
         switch (form) {
             case DOCUMENTED -> {
                 map.put(g.caseVariant(TS), Long.toString(t));
-                map.put(g.caseVariant(SIG), ConvoySignatureVerifier.signWithTimestamp(secret, t, body, hash, encoding));
+                map.put(g.caseVariant(SIG), Ten99PolicySigner.signWithTimestamp(secret, t, body, hash, encoding));
             }
             case ADVANCED -> {
                 List<String> elements = new ArrayList<>();
                 for (int i = g.between(0, ConvoySignatureVerifier.MAX_SIGNATURES - 1); i > 0; i--) {
                     elements.add("v1=" + decoy(g, t, body));
                 }
-                g.insertAnywhere(elements, "v1=" + ConvoySignatureVerifier.signWithTimestamp(secret, t, body, hash,
+                g.insertAnywhere(elements, "v1=" + Ten99PolicySigner.signWithTimestamp(secret, t, body, hash,
                         encoding));
                 g.insertAnywhere(elements, "t=" + t);
                 for (int i = g.frequency(w(8, () -> 0), w(2, () -> g.between(1, 2))); i > 0; i--) {
@@ -358,7 +358,7 @@ class ConvoySignatureVerifierPropertyTest {
                 map.put(g.caseVariant(SIG), String.join(g.pick(",", ", "), elements));
             }
             case SIMPLE -> map.put(g.caseVariant(SIG),
-                    ConvoySignatureVerifier.signSimple(secret, body, hash, encoding));
+                    Ten99PolicySigner.signSimple(secret, body, hash, encoding));
         }
         return map;
     }
@@ -368,7 +368,7 @@ class ConvoySignatureVerifierPropertyTest {
         return g.frequency(
                 w(3, () -> g.randomHex(g.pick(32, 64))),
                 w(3, () -> g.randomBase64(g.pick(32, 64)).replace("\r\n", "")),
-                w(3, () -> ConvoySignatureVerifier.signWithTimestamp(g.secret(), t, body, g.pick(Hash.class),
+                w(3, () -> Ten99PolicySigner.signWithTimestamp(g.secret(), t, body, g.pick(Hash.class),
                         g.pick(Encoding.class))),
                 w(1, () -> g.string(40).replace(",", "")),
                 w(1, () -> ""));
@@ -450,9 +450,9 @@ class ConvoySignatureVerifierPropertyTest {
         return g.frequency(
                 w(20, () -> g.randomHex(g.pick(32, 64))),
                 w(15, () -> g.randomBase64(g.pick(32, 64))),
-                w(15, () -> ConvoySignatureVerifier.signWithTimestamp(g.secret(), t, body, g.pick(Hash.class),
+                w(15, () -> Ten99PolicySigner.signWithTimestamp(g.secret(), t, body, g.pick(Hash.class),
                         g.pick(Encoding.class))),
-                w(10, () -> ConvoySignatureVerifier.signSimple(g.secret(), body, g.pick(Hash.class),
+                w(10, () -> Ten99PolicySigner.signSimple(g.secret(), body, g.pick(Hash.class),
                         g.pick(Encoding.class))),
                 w(10, () -> g.randomHex(g.between(0, 80))),
                 w(5, () -> g.randomBase64(g.between(0, 80))),

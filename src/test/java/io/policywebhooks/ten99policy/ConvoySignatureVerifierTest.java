@@ -114,11 +114,11 @@ class ConvoySignatureVerifierTest {
 
     @Test
     void signersProduceTheKnownAnswers() {
-        assertEquals(SHA512_HEX_TS, ConvoySignatureVerifier.signWithTimestamp(SECRET, T, BODY, SHA512, HEX));
-        assertEquals(SHA256_B64_TS, ConvoySignatureVerifier.signWithTimestamp(SECRET, T, BODY, SHA256, BASE64));
-        assertEquals(SHA512_HEX_SIMPLE, ConvoySignatureVerifier.signSimple(SECRET, BODY, SHA512, HEX));
+        assertEquals(SHA512_HEX_TS, Ten99PolicySigner.signWithTimestamp(SECRET, T, BODY, SHA512, HEX));
+        assertEquals(SHA256_B64_TS, Ten99PolicySigner.signWithTimestamp(SECRET, T, BODY, SHA256, BASE64));
+        assertEquals(SHA512_HEX_SIMPLE, Ten99PolicySigner.signSimple(SECRET, BODY, SHA512, HEX));
         assertEquals("t=1696015731,v1=" + SHA256_HEX_TS,
-                ConvoySignatureVerifier.signAdvanced(List.of(SECRET), T, BODY, SHA256, HEX));
+                Ten99PolicySigner.signAdvanced(List.of(SECRET), T, BODY, SHA256, HEX));
     }
 
     @Test
@@ -149,7 +149,7 @@ class ConvoySignatureVerifierTest {
     void anyConfiguredSecretVerifies() {
         ConvoySignatureVerifier rotating = verifier(SHA512, HEX, List.of("new-secret", SECRET), T);
         assertDoesNotThrow(() -> rotating.verify(BODY, headers("X-Convoy-Signature", "t=1696015731,v1=" + SHA512_HEX_TS)));
-        String both = ConvoySignatureVerifier.signAdvanced(List.of("retired", "new-secret"), T, BODY, SHA512, HEX);
+        String both = Ten99PolicySigner.signAdvanced(List.of("retired", "new-secret"), T, BODY, SHA512, HEX);
         assertDoesNotThrow(() -> rotating.verify(BODY, headers("X-Convoy-Signature", both)));
     }
 
@@ -227,10 +227,10 @@ class ConvoySignatureVerifierTest {
     void aTimestampHasAtMostElevenDigitsLeadingZerosIncluded() {
         long far = 99_999_999_999L; // the largest 11-digit timestamp (year 5138)
         ConvoySignatureVerifier verifier = verifier(SHA512, HEX, List.of(SECRET), far);
-        String eleven = ConvoySignatureVerifier.signAdvanced(List.of(SECRET), far, BODY, SHA512, HEX);
+        String eleven = Ten99PolicySigner.signAdvanced(List.of(SECRET), far, BODY, SHA512, HEX);
         assertDoesNotThrow(() -> verifier.verify(BODY, headers("X-Convoy-Signature", eleven)));
         // The same value in 12 digits: within the tolerance, but too long to be a timestamp.
-        String sig = ConvoySignatureVerifier.signWithTimestamp(SECRET, far, BODY, SHA512, HEX);
+        String sig = Ten99PolicySigner.signWithTimestamp(SECRET, far, BODY, SHA512, HEX);
         assertEquals("invalid timestamp", reason(verifier, BODY,
                 headers("X-Convoy-Signature", "t=0" + far + ",v1=" + sig)));
         assertEquals("invalid timestamp", reason(verifier, BODY,
@@ -297,8 +297,8 @@ class ConvoySignatureVerifierTest {
             Form form) {
         ConvoySignatureVerifier verifier = verifier(hash, encoding, List.of(SECRET), T);
         byte[] mac = decode(encoding, form == Form.SIMPLE
-                ? ConvoySignatureVerifier.signSimple(SECRET, BODY, hash, encoding)
-                : ConvoySignatureVerifier.signWithTimestamp(SECRET, T, BODY, hash, encoding));
+                ? Ten99PolicySigner.signSimple(SECRET, BODY, hash, encoding)
+                : Ten99PolicySigner.signWithTimestamp(SECRET, T, BODY, hash, encoding));
         assertDoesNotThrow(() -> verifier.verify(BODY, inForm(form, encode(encoding, mac))), "the untouched MAC");
 
         byte[] lastChanged = mac.clone();

@@ -294,12 +294,12 @@ class Ten99PolicyWebhookTest {
         String policyId = "pl_" + uid();
         String id = "evt_" + uid();
         byte[] body = utf8("{\"id\":\"" + id + "\",\"type\":\"policy.active\",\"data\":{\"id\":\"" + policyId + "\"}}");
-        String wrong = ConvoySignatureVerifier.signAdvanced(List.of("not-the-secret"), now(), body,
+        String wrong = Ten99PolicySigner.signAdvanced(List.of("not-the-secret"), now(), body,
                 ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX);
         post1099(body, Map.of("X-Convoy-Signature", wrong)).statusCode(401)
                 .body("error", equalTo("signature mismatch"));
         post1099(body, Map.of()).statusCode(401).body("error", equalTo("missing signature"));
-        String stale = ConvoySignatureVerifier.signAdvanced(List.of(Ten99PolicyProvider.LOCAL_SECRET),
+        String stale = Ten99PolicySigner.signAdvanced(List.of(Ten99PolicyProvider.LOCAL_SECRET),
                 now() - 3600, body, ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX);
         post1099(body, Map.of("X-Convoy-Signature", stale)).statusCode(401)
                 .body("error", equalTo("timestamp outside tolerance"));
@@ -313,7 +313,7 @@ class Ten99PolicyWebhookTest {
         String id = "evt_" + uid();
         byte[] body = utf8("{\"id\":\"" + id + "\",\"type\":\"certificate.flagged\",\"data\":{\"id\":\"ce_1\"}}");
         long t = now();
-        String good = ConvoySignatureVerifier.signWithTimestamp(Ten99PolicyProvider.LOCAL_SECRET,
+        String good = Ten99PolicySigner.signWithTimestamp(Ten99PolicyProvider.LOCAL_SECRET,
                 t, body, ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX);
         String header = "t=" + t + ",v1=" + "ab".repeat(64) + ",v1=" + good;
         post1099(body, Map.of("X-Convoy-Signature", header)).statusCode(200)
@@ -325,7 +325,7 @@ class Ten99PolicyWebhookTest {
         String id = "evt_" + uid();
         byte[] body = utf8("{\"id\":\"" + id + "\",\"type\":\"invoice.charge_card_failed\",\"data\":{\"id\":\"in_1\"}}");
         long t = now();
-        String sig = ConvoySignatureVerifier.signWithTimestamp(Ten99PolicyProvider.LOCAL_SECRET,
+        String sig = Ten99PolicySigner.signWithTimestamp(Ten99PolicyProvider.LOCAL_SECRET,
                 t, body, ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX);
         post1099(body, Map.of("convoy-timestamp", Long.toString(t), "x-convoy-signature", sig)).statusCode(200);
         assertEquals("invoice", s(event(dynamo, "1099policy#" + id), "object_type"));

@@ -87,7 +87,7 @@ class VerticalInsureLifecycleTest {
     void deliver(byte[] body) {
         Outcome outcome = service.receive(provider, body, Headers.of(Map.of(
                 VerticalInsureSignatureVerifier.SIGNATURE_HEADER,
-                VerticalInsureSignatureVerifier.sign(VerticalInsureProvider.LOCAL_KEY, body))));
+                VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_KEY, body))));
         assertEquals(200, outcome.status());
     }
 

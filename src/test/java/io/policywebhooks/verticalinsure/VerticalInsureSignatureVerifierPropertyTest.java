@@ -70,7 +70,7 @@ class VerticalInsureSignatureVerifierPropertyTest {
             List<String> configured = keys(g);
             String other = g.secretOtherThan(configured);
             byte[] body = g.body();
-            Map<String, String> map = Map.of(g.caseVariant(SIG), g.caseVariant(VerticalInsureSignatureVerifier
+            Map<String, String> map = Map.of(g.caseVariant(SIG), g.caseVariant(VerticalInsureSigner
                     .sign(other, body)));
             assertEquals("signature mismatch", rejection(new VerticalInsureSignatureVerifier(configured), body,
                     g.headers(map), map));
@@ -83,7 +83,7 @@ class VerticalInsureSignatureVerifierPropertyTest {
             List<String> keys = keys(g);
             byte[] signed = g.body();
             byte[] delivered = g.bodyOtherThan(signed);
-            Map<String, String> map = Map.of(g.caseVariant(SIG), g.caseVariant(VerticalInsureSignatureVerifier
+            Map<String, String> map = Map.of(g.caseVariant(SIG), g.caseVariant(VerticalInsureSigner
                     .sign(g.pick(keys), signed)));
             assertEquals("signature mismatch", rejection(new VerticalInsureSignatureVerifier(keys), delivered,
                     g.headers(map), map), "signed " + show(signed));
@@ -96,7 +96,7 @@ class VerticalInsureSignatureVerifierPropertyTest {
         forAll(1000, g -> {
             List<String> keys = keys(g);
             byte[] body = g.body();
-            String lower = VerticalInsureSignatureVerifier.sign(g.pick(keys), body);
+            String lower = VerticalInsureSigner.sign(g.pick(keys), body);
             String value = g.pick(lower, lower.toUpperCase(Locale.ROOT), g.caseVariant(lower));
             Map<String, String> map = new HashMap<>();
             map.put(g.caseVariant(SIG), value);
@@ -141,7 +141,7 @@ class VerticalInsureSignatureVerifierPropertyTest {
     static String signatureValue(Gen g) {
         return g.frequency(
                 w(25, () -> g.randomHex(32)),
-                w(15, () -> g.caseVariant(VerticalInsureSignatureVerifier.sign(g.secret(), g.body()))),
+                w(15, () -> g.caseVariant(VerticalInsureSigner.sign(g.secret(), g.body()))),
                 w(10, () -> g.randomHex(g.pick(g.between(0, 31), g.between(33, 80)))),
                 w(3, () -> g.randomHex(32).substring(1)),
                 w(3, () -> g.randomHex(32) + g.pick("0", "a", " 0", "\u0000")),

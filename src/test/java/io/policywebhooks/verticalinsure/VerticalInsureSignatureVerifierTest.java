@@ -42,12 +42,12 @@ class VerticalInsureSignatureVerifierTest {
     @Test
     void javaStyleLowerCaseHexVerifies() {
         assertDoesNotThrow(() -> verifier.verify(BODY, signature(LOWER)));
-        assertEquals(LOWER, VerticalInsureSignatureVerifier.sign(KEY, BODY));
+        assertEquals(LOWER, VerticalInsureSigner.sign(KEY, BODY));
     }
 
     @Test
     void pythonStyleUpperCaseHexVerifies() {
-        assertDoesNotThrow(() -> verifier.verify(BODY, signature(LOWER.toUpperCase())));
+        assertDoesNotThrow(() -> verifier.verify(BODY, signature(LOWER.toUpperCase(java.util.Locale.ROOT))));
     }
 
     @Test

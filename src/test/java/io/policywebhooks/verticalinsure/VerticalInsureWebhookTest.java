@@ -223,7 +223,7 @@ class VerticalInsureWebhookTest {
     @Test
     void upperCaseHexSignatureIsAccepted() {
         byte[] body = sampleFor("policy_bind_complete", UUID.randomUUID().toString());
-        String upper = VerticalInsureSignatureVerifier.sign(VerticalInsureProvider.LOCAL_KEY, body).toUpperCase();
+        String upper = VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_KEY, body).toUpperCase(java.util.Locale.ROOT);
         postVerticalInsure(body, upper).statusCode(200);
     }
 
@@ -231,7 +231,7 @@ class VerticalInsureWebhookTest {
     void missingOrWrongSignatureWritesNothing() {
         String policyId = UUID.randomUUID().toString();
         byte[] body = sampleFor("policy_bind_complete", policyId);
-        postVerticalInsure(body, VerticalInsureSignatureVerifier.sign("wrong-key", body)).statusCode(401)
+        postVerticalInsure(body, VerticalInsureSigner.sign("wrong-key", body)).statusCode(401)
                 .body("error", equalTo("signature mismatch"));
         io.restassured.RestAssured.given().contentType("application/json").body(body)
                 .post("/webhooks/vertical-insure").then().statusCode(401).body("error", equalTo("missing signature"));

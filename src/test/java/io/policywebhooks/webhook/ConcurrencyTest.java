@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.policywebhooks.verticalinsure.VerticalInsureSigner;
 import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.store.Attributes;
 import io.policywebhooks.store.Tables;
@@ -85,7 +86,7 @@ class ConcurrencyTest {
 
     Outcome vi(byte[] body) {
         return service.receive(verticalInsure, body, Headers.of(Map.of(VerticalInsureSignatureVerifier.SIGNATURE_HEADER,
-                VerticalInsureSignatureVerifier.sign(VerticalInsureProvider.LOCAL_KEY, body))));
+                VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_KEY, body))));
     }
 
     void assertOneItemWithEveryDeliveryCounted(List<Outcome> outcomes, String eventId) {

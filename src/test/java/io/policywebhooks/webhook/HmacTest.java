@@ -13,6 +13,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.policywebhooks.Signers;
+
 /** {@link Hmac#parseHex} against the JDK's {@link HexFormat}, and the keyed HMACs against one-shot signing. */
 class HmacTest {
     /** Every hex digit, the ASCII characters either side of each digit range, and non-ASCII look-alikes. */
@@ -52,15 +54,27 @@ class HmacTest {
     @Test
     void keyedHmacsMatchOneShotSigningForEveryKeyAndRepeatedUse() {
         Hmac hmac = new Hmac("HmacSHA256", List.of("k1", "k2"));
-        assertEquals(2, hmac.keyCount());
         byte[] a = "a".getBytes(StandardCharsets.UTF_8);
         byte[] bc = "bc".getBytes(StandardCharsets.UTF_8);
         for (int round = 0; round < 2; round++) {
-            assertArrayEquals(Hmac.sign("HmacSHA256", "k1", a, bc), hmac.compute(0, a, bc));
-            assertArrayEquals(Hmac.sign("HmacSHA256", "k2", a, bc), hmac.compute(1, a, bc));
+            assertArrayEquals(Signers.hmac("HmacSHA256", "k1", a, bc), hmac.compute(0, a, bc));
+            assertArrayEquals(Signers.hmac("HmacSHA256", "k2", a, bc), hmac.compute(1, a, bc));
         }
         // the parts are concatenated: where they are split does not matter
         assertArrayEquals(hmac.compute(0, "abc".getBytes(StandardCharsets.UTF_8)), hmac.compute(0, a, bc));
+    }
+
+    @Test
+    void anyMatchesTriesEveryKeyAgainstEveryCandidate() {
+        Hmac hmac = new Hmac("HmacSHA256", List.of("k1", "k2"));
+        byte[] body = "body".getBytes(StandardCharsets.UTF_8);
+        byte[] byK2 = Signers.hmac("HmacSHA256", "k2", body);
+        byte[] byK3 = Signers.hmac("HmacSHA256", "k3", body);
+        assertTrue(hmac.anyMatches(new byte[][] {byK3, null, byK2}, body), "the second key, the last candidate");
+        assertFalse(hmac.anyMatches(new byte[][] {byK3}, body), "no configured key");
+        assertFalse(hmac.anyMatches(new byte[][] {null}, body));
+        assertFalse(hmac.anyMatches(new byte[0][], body));
+        assertFalse(hmac.anyMatches(new byte[][] {byK2}, "other".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test

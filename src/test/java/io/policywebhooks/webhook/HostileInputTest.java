@@ -27,11 +27,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.policywebhooks.verticalinsure.VerticalInsureSigner;
+import io.policywebhooks.ten99policy.Ten99PolicySigner;
 import io.policywebhooks.DynaliteResource;
+import io.policywebhooks.Signers;
+import io.policywebhooks.WebhookSigner;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier;
 import io.policywebhooks.ten99policy.Ten99PolicyProvider;
 import io.policywebhooks.verticalinsure.VerticalInsureProvider;
-import io.policywebhooks.verticalinsure.VerticalInsureSignatureVerifier;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
@@ -51,7 +54,7 @@ class HostileInputTest {
     DynamoDbClient dynamo;
 
     static String sig(long t, byte[] body) {
-        return ConvoySignatureVerifier.signWithTimestamp(Ten99PolicyProvider.LOCAL_SECRET, t, body, SHA512, HEX);
+        return Ten99PolicySigner.signWithTimestamp(Ten99PolicyProvider.LOCAL_SECRET, t, body, SHA512, HEX);
     }
 
     static byte[] body() {
@@ -89,7 +92,7 @@ class HostileInputTest {
                 Arguments.of("valid signature of a different body", ten, Map.of("X-Convoy-Signature", "t=" + now + ",v1=" + sig(now, other)), body, 401, "signature mismatch"),
                 Arguments.of("one flipped byte", ten, Map.of("X-Convoy-Signature", "t=" + now + ",v1=" + good), flipped, 401, "signature mismatch"),
                 Arguments.of("signature of re-serialized JSON", ten, Map.of("X-Convoy-Signature", reserialized), body, 401, "signature mismatch"),
-                Arguments.of("wrong secret", ten, Map.of("X-Convoy-Signature", ConvoySignatureVerifier.signAdvanced(List.of("guess"), now, body, SHA512, HEX)), body, 401, "signature mismatch"),
+                Arguments.of("wrong secret", ten, Map.of("X-Convoy-Signature", Ten99PolicySigner.signAdvanced(List.of("guess"), now, body, SHA512, HEX)), body, 401, "signature mismatch"),
                 Arguments.of("hundreds of v1= entries", ten, Map.of("X-Convoy-Signature", "t=" + now + ",v1=00".repeat(400)), body, 401, "too many signatures"),
                 Arguments.of("very long header value", ten, Map.of("X-Convoy-Signature", "t=" + now + ",v1=" + "a".repeat(6000)), body, 401, "malformed signature"),
                 Arguments.of("empty body", ten, Map.of("X-Convoy-Signature", "t=" + now + ",v1=" + sig(now, new byte[0])), new byte[0], 400, "empty body"),
@@ -98,9 +101,9 @@ class HostileInputTest {
                 Arguments.of("Vertical Insure: no signature", vi, Map.of(), body, 401, "missing signature"),
                 Arguments.of("Vertical Insure: garbage", vi, Map.of("VerticalInsure-Signature", "zz"), body, 401, "malformed signature"),
                 Arguments.of("Vertical Insure: signature of another body", vi, Map.of("VerticalInsure-Signature",
-                        VerticalInsureSignatureVerifier.sign(VerticalInsureProvider.LOCAL_KEY, other)), body, 401, "signature mismatch"),
+                        VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_KEY, other)), body, 401, "signature mismatch"),
                 Arguments.of("Vertical Insure: re-serialized JSON", vi, Map.of("VerticalInsure-Signature",
-                        VerticalInsureSignatureVerifier.sign(VerticalInsureProvider.LOCAL_KEY, reserialize(body))), body, 401, "signature mismatch"),
+                        VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_KEY, reserialize(body))), body, 401, "signature mismatch"),
                 Arguments.of("unknown path", "/webhooks/stripe", Map.of(), body, 404, "not found"),
                 Arguments.of("path below a route", "/webhooks/1099policy/extra", Map.of(), body, 404, "not found"));
     }
@@ -252,5 +255,59 @@ class HostileInputTest {
 
     static void assertNoStackTrace(String body) {
         assertFalse(body.contains("Exception") || body.contains("\tat ") || body.contains(".java:"), body);
+    }
+
+    // ---------------------------------------------------------------- every provider, found by Signers
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.policywebhooks.Signers#names")
+    void everyProviderRefusesWhatIsNotAuthenticAndWritesNothing(String provider) {
+        WebhookSigner signer = Signers.of(provider);
+        byte[] body = uniqueSample(signer);
+        long now = now();
+        Map<String, String> good = signer.headers(signer.localSecret(), body, now);
+        Map<String, Map<String, String>> bad = new java.util.LinkedHashMap<>();
+        bad.put("no signature headers", Map.of());
+        bad.put("signed with another secret", signer.headers("not-" + signer.localSecret(), body, now));
+        bad.put("signature of another body", signer.headers(signer.localSecret(), uniqueSample(signer), now));
+        good.keySet().forEach(name -> {
+            Map<String, String> corrupted = new HashMap<>(good);
+            String value = good.get(name);
+            char last = Character.toLowerCase(value.charAt(value.length() - 1)); // hex is read in either case
+            corrupted.put(name, value.substring(0, value.length() - 1) + (last == 'a' ? 'b' : 'a'));
+            bad.put("last character of " + name + " changed", corrupted);
+        });
+        int before = eventCount();
+        bad.forEach((name, headers) -> {
+            ExtractableResponse<Response> answer = post(provider, body, headers).extract();
+            assertEquals(401, answer.statusCode(), name);
+            assertNoStackTrace(answer.asString());
+        });
+        assertEquals(before, eventCount(), "nothing written");
+        post(provider, new byte[0], signer.headers(signer.localSecret(), new byte[0], now)).statusCode(400);
+        byte[] huge = new byte[131_073];
+        java.util.Arrays.fill(huge, (byte) ' ');
+        post(provider, huge, signer.headers(signer.localSecret(), huge, now)).statusCode(413);
+        assertEquals(before, eventCount(), "nothing written");
+
+        // The control: the untouched request is accepted, once; its redelivery is counted.
+        String eventId = post(provider, body, good).statusCode(200).body("duplicate", equalTo(false))
+                .extract().path("event_id");
+        post(provider, body, good).statusCode(200).body("duplicate", equalTo(true));
+        assertEquals("2", event(dynamo, eventId).get("deliveries").n());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.policywebhooks.Signers#names")
+    void everyProviderStoresAuthenticOddContentRaw(String provider) {
+        WebhookSigner signer = Signers.of(provider);
+        for (String text : new String[] {"not json " + UUID.randomUUID(), "[1,\"" + UUID.randomUUID() + "\"]"}) {
+            byte[] body = utf8(text);
+            String eventId = post(provider, body, signer.headers(signer.localSecret(), body, now())).statusCode(200)
+                    .extract().path("event_id");
+            Map<String, AttributeValue> event = event(dynamo, eventId);
+            assertEquals(text, s(event, "raw_body"));
+            assertEquals(provider, s(event, "provider"));
+        }
     }
 }

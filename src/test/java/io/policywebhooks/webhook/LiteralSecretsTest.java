@@ -16,7 +16,10 @@ import java.util.NoSuchElementException;
 
 import org.junit.jupiter.api.Test;
 
+import io.policywebhooks.verticalinsure.VerticalInsureSigner;
+import io.policywebhooks.ten99policy.Ten99PolicySigner;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier;
+import io.policywebhooks.ten99policy.Ten99PolicyConfig;
 import io.policywebhooks.ten99policy.Ten99PolicyProvider;
 import io.policywebhooks.verticalinsure.VerticalInsureProvider;
 import io.policywebhooks.verticalinsure.VerticalInsureSignatureVerifier;
@@ -51,7 +54,7 @@ class LiteralSecretsTest {
         URL properties = LiteralSecretsTest.class.getClassLoader().getResource("application.properties");
         return new SmallRyeConfigBuilder().addDefaultInterceptors()
                 .withSources(new PropertiesConfigSource(properties, 250), new EnvConfigSource(environment, 300))
-                .withMapping(WebhookConfig.class).build();
+                .withMapping(WebhookConfig.class).withMapping(Ten99PolicyConfig.class).build();
     }
 
     static SmallRyeConfig withSecrets(List<String> ten99, List<String> vi) throws IOException {
@@ -61,19 +64,20 @@ class LiteralSecretsTest {
 
     /** As CDI builds it: the mapped settings, the configuration (for the secrets) and a clock. */
     static Ten99PolicyProvider ten99PolicyProvider(SmallRyeConfig config) {
-        return new Ten99PolicyProvider(config.getConfigMapping(WebhookConfig.class), config, CLOCK);
+        return new Ten99PolicyProvider(config.getConfigMapping(Ten99PolicyConfig.class),
+                config.getConfigMapping(WebhookConfig.class), config, CLOCK);
     }
 
     static Headers convoy(String secret) {
         // application.properties' defaults: SHA-512, hex
-        String header = ConvoySignatureVerifier.signAdvanced(List.of(secret), NOW, BODY,
+        String header = Ten99PolicySigner.signAdvanced(List.of(secret), NOW, BODY,
                 ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX);
         return Headers.of(Map.of(ConvoySignatureVerifier.SIGNATURE_HEADER, header));
     }
 
     static Headers verticalInsure(String key) {
         return Headers.of(Map.of(VerticalInsureSignatureVerifier.SIGNATURE_HEADER,
-                VerticalInsureSignatureVerifier.sign(key, BODY)));
+                VerticalInsureSigner.sign(key, BODY)));
     }
 
     @Test

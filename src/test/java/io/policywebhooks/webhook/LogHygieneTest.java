@@ -5,26 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.policywebhooks.verticalinsure.VerticalInsureSigner;
 import io.policywebhooks.FaultProxy;
+import io.policywebhooks.LogCapture;
 import io.policywebhooks.ten99policy.Ten99PolicyProvider;
 import io.policywebhooks.verticalinsure.VerticalInsureProvider;
-import io.policywebhooks.verticalinsure.VerticalInsureSignatureVerifier;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -33,34 +28,6 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 class LogHygieneTest {
-
-    static final class Capture extends Handler {
-        final List<String> lines = new ArrayList<>();
-        final List<String> requestLines = new ArrayList<>();
-        private final SimpleFormatter formatter = new SimpleFormatter();
-
-        @Override
-        public synchronized void publish(LogRecord record) {
-            String text = formatter.formatMessage(record);
-            if (record.getThrown() != null) {
-                StringWriter trace = new StringWriter();
-                record.getThrown().printStackTrace(new PrintWriter(trace));
-                text += trace;
-            }
-            lines.add(text);
-            if ("io.policywebhooks.requests".equals(record.getLoggerName())) {
-                requestLines.add(text);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    }
 
     @Test
     void requestLogsAreStructuredAndCarryNoSecretsOrPersonalData() throws Exception {
@@ -71,33 +38,27 @@ class LogHygieneTest {
                 + "\"first_name\":\"Jane\",\"last_name\":\"" + lastName + "\",\"email_address\":\"" + email + "\"}}}");
         byte[] ten = utf8("{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"policy.active\",\"created\":1700000000,"
                 + "\"data\":{\"id\":\"pl_" + UUID.randomUUID() + "\",\"contractor_email\":\"" + email + "\"}}");
-        String viSignature = VerticalInsureSignatureVerifier.sign(VerticalInsureProvider.LOCAL_KEY, vi);
+        String viSignature = VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_KEY, vi);
         String tenSignature = convoy(ten);
 
-        Capture capture = new Capture();
-        Logger root = Logger.getLogger("");
-        Logger requests = Logger.getLogger("io.policywebhooks.requests");
-        root.addHandler(capture);
-        requests.addHandler(capture);
-        try {
+        LogCapture capture = new LogCapture();
+        try (capture) {
             postVerticalInsure(vi, viSignature).statusCode(200);
             postVerticalInsure(vi, viSignature).statusCode(200); // duplicate
             post1099(ten, Map.of("X-Convoy-Signature", tenSignature)).statusCode(200);
-            postVerticalInsure(vi, VerticalInsureSignatureVerifier.sign("wrong-key", vi)).statusCode(401);
+            postVerticalInsure(vi, VerticalInsureSigner.sign("wrong-key", vi)).statusCode(401);
             FaultProxy.set(FaultProxy.Mode.DOWN);
             postVerticalInsure(utf8(new String(vi, "UTF-8").replace("ACTIVE", "CANCELED")),
-                    VerticalInsureSignatureVerifier.sign(VerticalInsureProvider.LOCAL_KEY,
+                    VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_KEY,
                             utf8(new String(vi, "UTF-8").replace("ACTIVE", "CANCELED")))).statusCode(503);
         } finally {
             FaultProxy.set(FaultProxy.Mode.UP);
-            root.removeHandler(capture);
-            requests.removeHandler(capture);
         }
 
-        assertEquals(5, capture.requestLines.size(), "one line per request: " + capture.requestLines);
+        assertEquals(5, capture.requestLines().size(), "one line per request: " + capture.requestLines());
         ObjectMapper mapper = new ObjectMapper();
         List<String> outcomes = new ArrayList<>();
-        for (String line : capture.requestLines) {
+        for (String line : capture.requestLines()) {
             JsonNode json = mapper.readTree(line);
             for (String field : new String[] {"provider", "type", "event_id", "outcome", "status", "duration_ms"}) {
                 assertTrue(json.has(field), field + " in " + line);
@@ -106,7 +67,7 @@ class LogHygieneTest {
         }
         assertEquals(List.of("stored:200", "duplicate:200", "stored:200", "rejected:401", "storage_failed:503"), outcomes);
 
-        String all = String.join("\n", capture.lines);
+        String all = String.join("\n", capture.lines());
         for (String secret : new String[] {Ten99PolicyProvider.LOCAL_SECRET, VerticalInsureProvider.LOCAL_KEY,
                 viSignature, tenSignature.substring(tenSignature.indexOf("v1=") + 3), email, lastName,
                 "email_address", "\"customer\""}) {

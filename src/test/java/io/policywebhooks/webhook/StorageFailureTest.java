@@ -18,9 +18,13 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.FaultProxy;
+import io.policywebhooks.Signers;
+import io.policywebhooks.WebhookSigner;
 import io.policywebhooks.store.Tables;
 import io.policywebhooks.store.WebhookStore;
 import io.policywebhooks.ten99policy.Ten99PolicyProvider;
@@ -153,5 +157,19 @@ class StorageFailureTest {
             assertTrue(s(policy(dynamo, policyId), "last_event_order").startsWith("001700000004000#"),
                     "the newest event (created 1700000004) is reflected for " + policyId);
         });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.policywebhooks.Signers#names")
+    void everyProviderAnswers503WhileDynamoDbIsDownAndStoresTheRetry(String provider) {
+        WebhookSigner signer = Signers.of(provider);
+        byte[] body = uniqueSample(signer);
+        Map<String, String> headers = signer.headers(signer.localSecret(), body, now());
+        FaultProxy.set(FaultProxy.Mode.DOWN);
+        post(provider, body, headers).statusCode(503).body("error", equalTo("storage unavailable, retry later"));
+        FaultProxy.set(FaultProxy.Mode.UP);
+        String eventId = post(provider, body, headers).statusCode(200).body("duplicate", equalTo(false))
+                .extract().path("event_id");
+        assertEquals("1", event(dynamo, eventId).get(Tables.DELIVERIES).n(), "stored once, by the retry");
     }
 }
