@@ -5,7 +5,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.util.Map;
 
-import io.policywebhooks.store.LocalDynamoDb;
+import io.policywebhooks.local.LocalDynamoDb;
 import io.policywebhooks.store.Tables;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;

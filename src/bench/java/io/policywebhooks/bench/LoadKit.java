@@ -29,7 +29,7 @@ import io.policywebhooks.ten99policy.Ten99PolicySigner;
 import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.it.LambdaArtifact;
 import io.policywebhooks.Webhooks;
-import io.policywebhooks.store.LocalDynamoDb;
+import io.policywebhooks.local.LocalDynamoDb;
 import io.policywebhooks.store.Tables;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier;
 import io.policywebhooks.ten99policy.Ten99PolicyEvents;

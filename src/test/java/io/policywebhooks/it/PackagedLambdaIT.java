@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ import io.policywebhooks.ten99policy.Ten99PolicySigner;
 import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.Signers;
 import io.policywebhooks.WebhookSigner;
-import io.policywebhooks.store.LocalDynamoDb;
+import io.policywebhooks.local.LocalDynamoDb;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier;
 import io.policywebhooks.ten99policy.Ten99PolicyProvider;
 import io.policywebhooks.verticalinsure.VerticalInsureProvider;
@@ -229,6 +230,21 @@ class PackagedLambdaIT {
                 assertFalse(output.contains(secret), "the output holds the secret " + secret);
             }
         }
+    }
+
+    /** dynalite's launcher and the dev-mode bean that runs npm stay out of the production artifact. */
+    @Test
+    void theArtifactHoldsNoDevOrTestOnlyCode() throws IOException {
+        List<String> entries = new ArrayList<>();
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(Path.of("target", "function.zip").toFile())) {
+            zip.stream().forEach(entry -> entries.add(entry.getName()));
+        }
+        assertTrue(entries.stream().anyMatch(e -> e.endsWith("io/policywebhooks/webhook/WebhookService.class")),
+                "the application itself is there");
+        List<String> devOnly = entries.stream().filter(e -> e.contains("io/policywebhooks/local/") && e.endsWith(".class")
+                || e.contains("LocalDynamoDb") || e.contains("DevDynamoDb") || e.contains("Signer.class")
+                || e.contains("standardwebhooks")).toList();
+        assertEquals(List.of(), devOnly);
     }
 
     static Map<String, AttributeValue> read(String table, String key, String value) {

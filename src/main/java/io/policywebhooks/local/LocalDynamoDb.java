@@ -1,4 +1,4 @@
-package io.policywebhooks.store;
+package io.policywebhooks.local;
 
 import java.io.File;
 import java.io.IOException;
@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.policywebhooks.store.Tables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;

@@ -1,4 +1,4 @@
-package io.policywebhooks.store;
+package io.policywebhooks.local;
 
 import java.net.URI;
 
@@ -7,6 +7,7 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.policywebhooks.store.Tables;
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.runtime.StartupEvent;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;

@@ -1,4 +1,4 @@
-package io.policywebhooks.store;
+package io.policywebhooks.local;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
