@@ -43,6 +43,7 @@ import io.policywebhooks.webhook.Headers;
 import io.policywebhooks.webhook.InvalidSignatureException;
 import io.policywebhooks.webhook.Outcome;
 import io.policywebhooks.webhook.WebhookConfig;
+import io.policywebhooks.webhook.WebhookProvider;
 import io.policywebhooks.webhook.WebhookService;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -82,8 +83,8 @@ public class PipelineBenchmark {
     private WebhookStore store;
 
     private WebhookService service;
-    private Ten99PolicyProvider ten99Provider;
-    private VerticalInsureProvider viProvider;
+    private WebhookProvider ten99Provider;
+    private WebhookProvider viProvider;
 
     @Setup
     public void setUp() throws Exception {
@@ -129,8 +130,8 @@ public class PipelineBenchmark {
                 return Encoding.HEX;
             }
         };
-        ten99Provider = new Ten99PolicyProvider(ten99Config, config, environment, Payloads.CLOCK);
-        viProvider = new VerticalInsureProvider(environment);
+        ten99Provider = Ten99PolicyProvider.create(ten99Config, config, environment, Payloads.CLOCK);
+        viProvider = VerticalInsureProvider.create(environment);
 
         // Every variant must end in a stored event with a state write, or it would measure a shortcut.
         check(service.receive(ten99Provider, ten99Body, Headers.ofMulti(ten99DocumentedHeaders)));

@@ -97,47 +97,30 @@ public final class Ten99PolicyEvents {
         return "application".equals(prefix) ? "session" : prefix;
     }
 
+    /** What a state event sets: which table, the status, and the rank that breaks same-millisecond ties. */
+    private record Lifecycle(StateUpdate.Kind kind, String status, int rank) {
+    }
+
+    private static final Map<String, Lifecycle> LIFECYCLE = Map.of(
+            "policy.active", new Lifecycle(StateUpdate.Kind.POLICY, "ACTIVE", 1),
+            "policy.active.media", new Lifecycle(StateUpdate.Kind.POLICY, "ACTIVE", 1),
+            "policy.cancelled", new Lifecycle(StateUpdate.Kind.POLICY, "CANCELLED", 2),
+            "policy.reactivated", new Lifecycle(StateUpdate.Kind.POLICY, "ACTIVE", 3),
+            "assignment.active", new Lifecycle(StateUpdate.Kind.ASSIGNMENT, "ACTIVE", 1),
+            "assignment.cancelled", new Lifecycle(StateUpdate.Kind.ASSIGNMENT, "CANCELLED", 2));
+
     private static StateUpdate state(String type, JsonNode object, String objectId, String eventId,
             Instant createdAt, Instant receivedAt) {
-        int rank;
-        StateUpdate.Kind kind;
-        String status;
-        switch (type) {
-            case "policy.active":
-            case "policy.active.media":
-                kind = StateUpdate.Kind.POLICY;
-                status = "ACTIVE";
-                rank = 1;
-                break;
-            case "policy.cancelled":
-                kind = StateUpdate.Kind.POLICY;
-                status = "CANCELLED";
-                rank = 2;
-                break;
-            case "policy.reactivated":
-                kind = StateUpdate.Kind.POLICY;
-                status = "ACTIVE";
-                rank = 3;
-                break;
-            case "assignment.active":
-                kind = StateUpdate.Kind.ASSIGNMENT;
-                status = "ACTIVE";
-                rank = 1;
-                break;
-            case "assignment.cancelled":
-                kind = StateUpdate.Kind.ASSIGNMENT;
-                status = "CANCELLED";
-                rank = 2;
-                break;
-            default:
-                return null;
+        Lifecycle lifecycle = LIFECYCLE.get(type);
+        if (lifecycle == null) {
+            return null;
         }
-        Map<String, Object> item = StateUpdate.attributes(PROVIDER, status, type, eventId,
+        Map<String, Object> item = StateUpdate.attributes(PROVIDER, lifecycle.status(), type, eventId,
                 createdAt != null ? createdAt : receivedAt);
         putText(item, CONTRACTOR, object.get(CONTRACTOR));
         putJson(item, CERTIFICATES, object.get(CERTIFICATES));
         putTime(item, EFFECTIVE_DATE, object.get(EFFECTIVE_DATE));
-        if (kind == StateUpdate.Kind.POLICY) {
+        if (lifecycle.kind() == StateUpdate.Kind.POLICY) {
             putBoolean(item, IS_ACTIVE, object.get(IS_ACTIVE));
             putText(item, QUOTE, object.get(QUOTE));
             putText(item, PDF_URL, object.get(PDF_URL));
@@ -147,8 +130,8 @@ public final class Ten99PolicyEvents {
             putText(item, POLICY, object.get(POLICY));
             putTime(item, END_DATE, object.get(END_DATE));
         }
-        String orderKey = createdAt == null ? StateUpdate.LOWEST : orderKey(createdAt, rank, eventId);
-        return new StateUpdate(kind, objectId, null, orderKey, item);
+        String orderKey = createdAt == null ? StateUpdate.LOWEST : orderKey(createdAt, lifecycle.rank(), eventId);
+        return new StateUpdate(lifecycle.kind(), objectId, null, orderKey, item);
     }
 
     /** Sorts as a string: epoch milliseconds (15 digits, zero-padded; within 2000–2100), lifecycle rank, event id. */

@@ -1,9 +1,5 @@
 package io.policywebhooks.webhook;
 
-import java.util.Map;
-import java.util.TreeMap;
-
-import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
@@ -24,15 +20,11 @@ import jakarta.ws.rs.core.Response;
 @Produces(MediaType.APPLICATION_JSON)
 public class WebhookResource {
     private final WebhookService service;
-    private final Map<String, WebhookProvider> providers = new TreeMap<>();
+    private final WebhookProviders providers;
 
-    public WebhookResource(WebhookService service, Instance<WebhookProvider> providers) {
+    public WebhookResource(WebhookService service, WebhookProviders providers) {
         this.service = service;
-        for (WebhookProvider provider : providers) {
-            if (this.providers.put(provider.name(), provider) != null) {
-                throw new IllegalStateException("two webhook providers are named " + provider.name());
-            }
-        }
+        this.providers = providers;
     }
 
     @POST

@@ -10,12 +10,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
 import io.policywebhooks.Signers;
 import io.policywebhooks.WebhookSigner;
+import io.policywebhooks.webhook.WebhookProvider;
+import io.policywebhooks.webhook.WebhookProviders;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 
@@ -41,6 +46,22 @@ class SendSamplesTest {
         try (var files = Files.list(SAMPLES.resolve(signer.provider()))) {
             return files.filter(f -> f.toString().endsWith(".json")).count();
         }
+    }
+
+    @Inject
+    WebhookProviders providers;
+
+    /** What the shared tests cover is what the application serves: one signer, with samples, per provider bean. */
+    @Test
+    void everyRegisteredProviderHasASignerAndSamples() throws Exception {
+        assertEquals(providers.all().stream().map(WebhookProvider::name).sorted().toList(),
+                Signers.all().stream().map(WebhookSigner::provider).toList());
+        for (WebhookSigner signer : Signers.all()) {
+            assertEquals(signer.secretsVariable(), providers.get(signer.provider()).secretsVariable());
+            assertTrue(sampleCount(signer) > 0, "samples of " + signer.provider());
+        }
+        assertEquals(List.of("1099policy", "vertical-insure"),
+                Signers.production().stream().map(WebhookSigner::provider).toList(), "the production build's");
     }
 
     @Test

@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.policywebhooks.webhook.Delivery;
 import io.policywebhooks.webhook.Headers;
 import io.policywebhooks.webhook.Outcome;
+import io.policywebhooks.webhook.WebhookProviders;
 import io.policywebhooks.webhook.WebhookService;
 import io.quarkus.test.junit.QuarkusTest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -47,7 +48,7 @@ class VerticalInsureLifecycleTest {
     @Inject
     WebhookService service;
     @Inject
-    VerticalInsureProvider provider;
+    WebhookProviders providers;
     @Inject
     DynamoDbClient dynamo;
 
@@ -85,7 +86,7 @@ class VerticalInsureLifecycleTest {
     }
 
     void deliver(byte[] body) {
-        Outcome outcome = service.receive(provider, body, Headers.of(Map.of(
+        Outcome outcome = service.receive(providers.get(VerticalInsureEvents.PROVIDER), body, Headers.of(Map.of(
                 VerticalInsureSignatureVerifier.SIGNATURE_HEADER,
                 VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_KEY, body))));
         assertEquals(200, outcome.status());

@@ -26,7 +26,6 @@ import io.policywebhooks.verticalinsure.VerticalInsureSigner;
 import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.store.Attributes;
 import io.policywebhooks.store.Tables;
-import io.policywebhooks.ten99policy.Ten99PolicyProvider;
 import io.policywebhooks.verticalinsure.VerticalInsureProvider;
 import io.policywebhooks.verticalinsure.VerticalInsureSignatureVerifier;
 import io.quarkus.test.junit.QuarkusTest;
@@ -47,9 +46,7 @@ class ConcurrencyTest {
     @Inject
     WebhookService service;
     @Inject
-    Ten99PolicyProvider ten99policy;
-    @Inject
-    VerticalInsureProvider verticalInsure;
+    WebhookProviders providers;
     @Inject
     DynamoDbClient dynamo;
 
@@ -81,11 +78,11 @@ class ConcurrencyTest {
     }
 
     Outcome ten99(byte[] body) {
-        return service.receive(ten99policy, body, Headers.of(Map.of("X-Convoy-Signature", convoy(body))));
+        return service.receive(providers.get("1099policy"), body, Headers.of(Map.of("X-Convoy-Signature", convoy(body))));
     }
 
     Outcome vi(byte[] body) {
-        return service.receive(verticalInsure, body, Headers.of(Map.of(VerticalInsureSignatureVerifier.SIGNATURE_HEADER,
+        return service.receive(providers.get("vertical-insure"), body, Headers.of(Map.of(VerticalInsureSignatureVerifier.SIGNATURE_HEADER,
                 VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_KEY, body))));
     }
 

@@ -63,8 +63,8 @@ class LiteralSecretsTest {
     }
 
     /** As CDI builds it: the mapped settings, the configuration (for the secrets) and a clock. */
-    static Ten99PolicyProvider ten99PolicyProvider(SmallRyeConfig config) {
-        return new Ten99PolicyProvider(config.getConfigMapping(Ten99PolicyConfig.class),
+    static WebhookProvider ten99PolicyProvider(SmallRyeConfig config) {
+        return Ten99PolicyProvider.create(config.getConfigMapping(Ten99PolicyConfig.class),
                 config.getConfigMapping(WebhookConfig.class), config, CLOCK);
     }
 
@@ -87,8 +87,8 @@ class LiteralSecretsTest {
         assertEquals(String.join(",", "p$q", "ab$cd", "ky", HOME),
                 config.getValue(Ten99PolicyProvider.SECRETS_VARIABLE, String.class));
 
-        Ten99PolicyProvider ten99 = ten99PolicyProvider(config);
-        VerticalInsureProvider vi = new VerticalInsureProvider(config);
+        WebhookProvider ten99 = ten99PolicyProvider(config);
+        WebhookProvider vi = VerticalInsureProvider.create(config);
         for (String secret : TEN99) {
             assertDoesNotThrow(() -> ten99.verify(BODY, convoy(secret)), secret);
         }
@@ -111,8 +111,8 @@ class LiteralSecretsTest {
         assertThrows(NoSuchElementException.class,
                 () -> config.getValue(VerticalInsureProvider.KEYS_VARIABLE, String.class));
 
-        Ten99PolicyProvider ten99 = ten99PolicyProvider(config);
-        VerticalInsureProvider vi = new VerticalInsureProvider(config);
+        WebhookProvider ten99 = ten99PolicyProvider(config);
+        WebhookProvider vi = VerticalInsureProvider.create(config);
         assertDoesNotThrow(() -> ten99.verify(BODY, convoy(undefined)));
         assertDoesNotThrow(() -> vi.verify(BODY, verticalInsure(undefined)));
     }

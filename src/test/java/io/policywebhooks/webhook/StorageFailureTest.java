@@ -27,7 +27,6 @@ import io.policywebhooks.Signers;
 import io.policywebhooks.WebhookSigner;
 import io.policywebhooks.store.Tables;
 import io.policywebhooks.store.WebhookStore;
-import io.policywebhooks.ten99policy.Ten99PolicyProvider;
 import io.quarkus.test.junit.QuarkusTest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -44,7 +43,7 @@ class StorageFailureTest {
     @Inject
     DynamoDbClient dynamo;
     @Inject
-    Ten99PolicyProvider ten99policy;
+    WebhookProviders providers;
 
     @AfterEach
     void restore() {
@@ -79,7 +78,7 @@ class StorageFailureTest {
                 "no-such-assignments"));
         WebhookService service = new WebhookService(missing, Clock.systemUTC(), 131072);
         byte[] body = policyEvent("pl_" + UUID.randomUUID(), "policy.active", 1700000000);
-        Outcome outcome = service.receive(ten99policy, body, Headers.of(Map.of("X-Convoy-Signature", convoy(body))));
+        Outcome outcome = service.receive(providers.get("1099policy"), body, Headers.of(Map.of("X-Convoy-Signature", convoy(body))));
         assertEquals(503, outcome.status());
         assertEquals(Outcome.Kind.STORAGE_FAILED, outcome.kind());
     }
@@ -95,7 +94,7 @@ class StorageFailureTest {
         byte[] body = utf8("{\"id\":\"" + id + "\",\"type\":\"policy.active\",\"created\":1700000000,"
                 + "\"data\":{\"id\":\"" + policyId + "\"}}");
         String eventId = "1099policy#" + id;
-        Outcome first = service.receive(ten99policy, body, Headers.of(Map.of("X-Convoy-Signature", convoy(body))));
+        Outcome first = service.receive(providers.get("1099policy"), body, Headers.of(Map.of("X-Convoy-Signature", convoy(body))));
         assertEquals(503, first.status());
         assertEquals("1", event(dynamo, eventId).get(Tables.DELIVERIES).n(), "the event write went through");
         assertTrue(policy(dynamo, policyId).isEmpty());
