@@ -110,10 +110,10 @@ public class PipelineBenchmark {
 
         WebhookConfig config = new BenchConfig();
         // Real-looking secrets (not the local ones) in their variables, read by the providers as in production.
-        Map<String, String> secrets = Map.of(Ten99PolicyProvider.SECRETS_VARIABLE, Payloads.TEN99_SECRET,
+        Map<String, String> variables = Map.of(Ten99PolicyProvider.SECRETS_VARIABLE, Payloads.TEN99_SECRET,
                 VerticalInsureProvider.KEYS_VARIABLE, Payloads.VI_KEY);
         Config environment = new SmallRyeConfigBuilder().addDefaultInterceptors()
-                .withSources(new PropertiesConfigSource(secrets, "bench environment", 300)).build();
+                .withSources(new PropertiesConfigSource(variables, "bench environment", 300)).build();
         service = new WebhookService(store, Payloads.CLOCK, config);
         ten99Provider = new Ten99PolicyProvider(config, environment, Payloads.CLOCK);
         viProvider = new VerticalInsureProvider(environment);
