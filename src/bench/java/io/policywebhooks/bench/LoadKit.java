@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.it.LambdaArtifact;
+import io.policywebhooks.it.NativeExecutable;
 import io.policywebhooks.Webhooks;
 import io.policywebhooks.store.LocalDynamoDb;
 import io.policywebhooks.store.Tables;
@@ -129,6 +130,32 @@ final class LoadKit {
     /** What template.yaml sets on the function (LambdaArtifact#environment) with this benchmark's secrets. */
     static Map<String, String> lambdaEnvironment(String dynamoEndpoint) {
         return LambdaArtifact.environment(TEN99_SECRET, VI_KEY, dynamoEndpoint);
+    }
+
+    // ---------------------------------------------------------------- the artifact
+
+    /**
+     * The native executable to measure: {@code named} (a path) when given, else the current one
+     * {@link NativeExecutable} finds; null, with the reason printed, when there is none.
+     */
+    static Path nativeExecutable(String named) {
+        if (named != null) {
+            Path path = Path.of(named).toAbsolutePath();
+            if (!Files.isRegularFile(path)) {
+                throw new IllegalArgumentException("--native " + path + ": no such file");
+            }
+            return path;
+        }
+        NativeExecutable found = NativeExecutable.find();
+        System.out.println("native executable: " + (found.found() ? found.path() : "none, " + found.reason()));
+        return found.path();
+    }
+
+    /** Starts the native executable as bootstrap when {@code nativeExecutable} is not null, else function.zip. */
+    static LambdaArtifact start(Path nativeExecutable, String name, Map<String, String> environment)
+            throws IOException {
+        return nativeExecutable == null ? LambdaArtifact.start(name, environment)
+                : LambdaArtifact.startNative(name, nativeExecutable, environment);
     }
 
     // ---------------------------------------------------------------- events
