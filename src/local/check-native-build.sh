@@ -48,6 +48,8 @@ kit_missing() { # prints what the kit lacks here, nothing when it is usable
   if [ ! -f "$kit/build-quarkus.sh" ]; then echo "no native-image kit at $kit (set NATIVE_IMAGE_KIT)"
   elif [ ! -x "$jdk25/bin/java" ]; then echo "the native-image kit needs a JDK 25, none at $jdk25 (set JDK25)"
   elif ! command -v gcc >/dev/null 2>&1; then echo "the native-image kit needs gcc, which is not installed"
+  elif ! command -v mvn >/dev/null 2>&1 && ! ls "${NI_WORK:-${TMPDIR:-/tmp}/graal-from-maven}"/jars/svm-*.jar >/dev/null 2>&1; then
+    echo "the native-image kit needs Maven (mvn) on PATH to fetch GraalVM's builder jars"
   fi
 }
 
@@ -68,7 +70,8 @@ fi
 # missing registrations, compilation errors), else Maven's errors.
 builder_errors() {
   if grep -qE '^(Error|Fatal error)[: ]' "$log"; then
-    awk '/^(Error|Fatal error)[: ]/ {on=1} on && n < 80 {print; n++} /^-{20,}$/ && on && n > 1 {on=0}' "$log"
+    awk '/^(Error|Fatal error)[: ]/ {on=1} /^\t(at |\.\.\. [0-9]+ more)/ {next} on && n < 80 {print; n++}
+         /^-{20,}$/ && on && n > 1 {on=0}' "$log"
   else
     grep -E '^\[ERROR\]' "$log" | head -40
   fi
@@ -103,7 +106,7 @@ case $toolchain in
     echo "native build with the kit at $kit (work folder $NI_WORK, log: $log); about 8-10 minutes"
     if ! bash "$kit/build-quarkus.sh" . "$out" > target/native-kit.log 2>&1; then
       phases
-      tail -5 target/native-kit.log >&2
+      grep -v '^\[[0-9]/8\]' target/native-kit.log | tail -5 >&2
       echo "FAIL: the native build failed (kit); the builder says:" >&2
       builder_errors >&2
       exit 1
