@@ -16,12 +16,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.Map;
 
-import io.policywebhooks.verticalinsure.VerticalInsureSigner;
-import io.policywebhooks.ten99policy.Ten99PolicySigner;
 import io.policywebhooks.store.Tables;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier;
 import io.policywebhooks.ten99policy.Ten99PolicyProvider;
+import io.policywebhooks.ten99policy.Ten99PolicySigner;
 import io.policywebhooks.verticalinsure.VerticalInsureProvider;
+import io.policywebhooks.verticalinsure.VerticalInsureSigner;
 import io.restassured.response.ValidatableResponse;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;

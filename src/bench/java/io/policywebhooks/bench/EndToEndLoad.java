@@ -25,7 +25,6 @@ import java.util.function.LongFunction;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.policywebhooks.ten99policy.Ten99PolicySigner;
 import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.bench.LoadKit.Answer;
 import io.policywebhooks.bench.LoadKit.Event;
@@ -34,6 +33,7 @@ import io.policywebhooks.it.LambdaArtifact;
 import io.policywebhooks.store.Tables;
 import io.policywebhooks.store.WebhookStore;
 import io.policywebhooks.ten99policy.Ten99PolicyEvents;
+import io.policywebhooks.ten99policy.Ten99PolicySigner;
 import io.policywebhooks.verticalinsure.VerticalInsureEvents;
 import io.policywebhooks.webhook.BenchAccess;
 import io.policywebhooks.webhook.Delivery;
@@ -75,14 +75,19 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * Lambda HTTP adapter and JAX-RS.</li>
  * </ol>
  * Options ({@code -De2e.args="…"}): {@code --levels 1,8,32 --seconds 20 --max 20000 --warmup 60
- * --warmup-concurrency 4 --level-warmup 3 --probe 10 --rounds 3 --jvm default|lambda --scaling single|lambda}
- * ({@code --jvm lambda}: the function JVM gets the Lambda java runtime's flags through JAVA_TOOL_OPTIONS). Every loop
- * is bounded by time and count.
+ * --warmup-concurrency 4 --level-warmup 3 --probe 10 --rounds 3 --jvm default|lambda --scaling single|lambda
+ * --artifacts jvm,native --native <path>} ({@code --jvm lambda}: the function JVM gets the Lambda java runtime's flags
+ * through JAVA_TOOL_OPTIONS). {@code --artifacts}: which builds of the function to measure, one after the other with
+ * everything above repeated for each (fresh dynalite, fresh tables): {@code jvm} = target/function.zip under the
+ * runtime interface client, {@code native} = the native executable as {@code bootstrap} ({@code --native}, default
+ * target/native-runner when current); default both, {@code native} only when there is a native executable. Every
+ * loop is bounded by time and count.
  * Run: {@code ./mvnw -B -Pbench -DskipTests package exec:exec@e2e}.
  */
 public final class EndToEndLoad {
     record Options(List<Integer> levels, int seconds, int max, int warmupSeconds, int warmupConcurrency,
-            int levelWarmupSeconds, int probeSeconds, int rounds, String jvm, String scaling) {
+            int levelWarmupSeconds, int probeSeconds, int rounds, String jvm, String scaling, List<String> artifacts,
+            String nativePath) {
         static Options parse(String[] args) {
             List<Integer> levels = List.of(1, 8, 32);
             int seconds = 20;
@@ -94,6 +99,8 @@ public final class EndToEndLoad {
             int rounds = 3;
             String jvm = "default";
             String scaling = "single";
+            List<String> artifacts = null;
+            String nativePath = null;
             for (int i = 0; i + 1 < args.length; i += 2) {
                 String value = args[i + 1];
                 switch (args[i]) {
@@ -108,6 +115,8 @@ public final class EndToEndLoad {
                     case "--probe" -> probe = Integer.parseInt(value);
                     case "--rounds" -> rounds = Integer.parseInt(value);
                     case "--scaling" -> scaling = value;
+                    case "--artifacts" -> artifacts = List.of(value.split(","));
+                    case "--native" -> nativePath = value;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
@@ -117,8 +126,11 @@ public final class EndToEndLoad {
             if (!scaling.equals("single") && !scaling.equals("lambda")) {
                 throw new IllegalArgumentException("--scaling single|lambda");
             }
+            if (artifacts != null && !List.of("jvm", "native").containsAll(artifacts)) {
+                throw new IllegalArgumentException("--artifacts jvm,native");
+            }
             return new Options(levels, seconds, max, warmup, warmupConcurrency, levelWarmup, probe, rounds, jvm,
-                    scaling);
+                    scaling, artifacts, nativePath);
         }
     }
 
@@ -143,36 +155,59 @@ public final class EndToEndLoad {
     }
 
     private final Options options;
+    /** The native executable when this run measures it, else null (target/function.zip). */
+    private final Path nativeExecutable;
     private final AtomicLong sequence = new AtomicLong();
     private final List<Phase> phases = new ArrayList<>();
     private final HttpClient http = LoadKit.http();
     private DynamoDbClient bare;
     private int port;
 
-    private EndToEndLoad(Options options) {
+    private EndToEndLoad(Options options, Path nativeExecutable) {
         this.options = options;
+        this.nativeExecutable = nativeExecutable;
     }
 
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
-        System.out.println("# End to end: packaged function (JVM build) vs bare DynamoDB writes, loopback dynalite");
+        System.out.println("# End to end: packaged function (JVM build, native executable) vs bare DynamoDB writes, "
+                + "loopback dynalite");
         System.out.println("machine: " + LoadKit.machine());
-        System.out.println("load average before: " + LoadKit.loadAverage());
         System.out.println("options: " + options);
-        new EndToEndLoad(options).run();
+        List<String> artifacts = options.artifacts();
+        Path nativeExecutable = artifacts == null || artifacts.contains("native")
+                ? LoadKit.nativeExecutable(options.nativePath()) : null;
+        if (artifacts == null) {
+            artifacts = nativeExecutable == null ? List.of("jvm") : List.of("jvm", "native");
+        } else if (artifacts.contains("native") && nativeExecutable == null) {
+            throw new IllegalArgumentException("--artifacts native: there is no native executable");
+        }
+        Map<String, List<String>> medians = new LinkedHashMap<>();
+        for (String artifact : artifacts) {
+            System.out.println();
+            System.out.println("# Artifact: " + (artifact.equals("native") ? "native executable " + nativeExecutable
+                    : "JVM build, target/function.zip"));
+            System.out.println("load average before: " + LoadKit.loadAverage());
+            medians.put(artifact, new EndToEndLoad(options, artifact.equals("native") ? nativeExecutable : null).run());
+        }
+        System.out.println();
+        System.out.println("## Artifacts side by side: medians over the rounds (columns as above, artifact first)");
+        medians.forEach((artifact, rows) -> rows.forEach(row -> System.out.println("| " + artifact + " " + row)));
     }
 
-    private void run() throws Exception {
+    /** Measures one artifact; returns its table of medians, one row per level. */
+    private List<String> run() throws Exception {
         try (LoadKit.Dynalite db = LoadKit.Dynalite.start()) {
             Map<String, String> environment = LoadKit.lambdaEnvironment(db.endpoint);
-            if (options.jvm().equals("lambda")) {
+            if (nativeExecutable == null && options.jvm().equals("lambda")) {
                 environment.put("JAVA_TOOL_OPTIONS", LoadKit.LAMBDA_JVM_FLAGS);
             }
             System.out.println("function JVM flags: " + environment.getOrDefault("JAVA_TOOL_OPTIONS", "(defaults)"));
             System.out.println("scaling: " + (options.scaling().equals("lambda")
                     ? "lambda (one function instance per concurrent request, all polling one Runtime API)"
                     : "single (one function instance; overlapping requests queue in the Runtime API)"));
-            LambdaArtifact function = LambdaArtifact.start("bench-e2e", environment);
+            String name = nativeExecutable == null ? "bench-e2e" : "bench-e2e-native";
+            LambdaArtifact function = LoadKit.start(nativeExecutable, name, environment);
             try {
                 function.awaitStarted(120);
                 port = function.port();
@@ -191,7 +226,7 @@ public final class EndToEndLoad {
                         // as Lambda does under overlapping requests: one instance per concurrent request; the new
                         // ones get the level's warm-up at that concurrency before anything is measured
                         while (function.instances() < level) {
-                            function.addInstance("bench-e2e-" + (function.instances() + 1), environment);
+                            function.addInstance(name + "-" + (function.instances() + 1), environment);
                         }
                         System.out.println("instances polling the Runtime API: " + function.instances());
                         phase("receiver", "warmup", level, 0, options.warmupSeconds(), Integer.MAX_VALUE,
@@ -219,10 +254,11 @@ public final class EndToEndLoad {
 
                 Map<String, Double> inProcess = LoadKit.requestDurations(function.output());
                 Verification verification = verify(db);
-                report(inProcess, function.output(), verification);
+                List<String> medians = report(inProcess, function.output(), verification);
                 if (!function.process().isAlive()) {
                     System.out.println("WARNING: the function process died:\n" + function.output());
                 }
+                return medians;
             } finally {
                 function.close();
                 if (bare != null) {
@@ -492,12 +528,14 @@ public final class EndToEndLoad {
 
     // ---------------------------------------------------------------- report
 
-    private void report(Map<String, Double> inProcess, String functionOutput, Verification v) throws Exception {
+    private List<String> report(Map<String, Double> inProcess, String functionOutput, Verification v)
+            throws Exception {
         System.out.println();
         System.out.println("## Probes at concurrency 1 (after warm-up)");
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("machine", LoadKit.machine());
         json.put("options", options.toString());
+        json.put("artifact", nativeExecutable == null ? "jvm" : "native " + nativeExecutable);
         for (Phase p : phases) {
             if (p.label().equals("probe")) {
                 System.out.printf(Locale.ROOT, "%-10s %s%n", p.kind(), p.latency());
@@ -549,6 +587,7 @@ public final class EndToEndLoad {
         System.out.println("| c | receiver req/s | receiver p50 | p90 | p99 | bare pairs/s | bare p50 | p90 | p99 "
                 + "| p50 ratio | in-process p50 | p90 | p99 | e2e p50 − in-process p50 | errors (receiver/bare) |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        List<String> medians = new ArrayList<>();
         for (var entry : perLevel.entrySet()) {
             double[] m = new double[16];
             for (int k = 0; k < m.length; k++) {
@@ -557,11 +596,13 @@ public final class EndToEndLoad {
             }
             double errorsReceiver = entry.getValue().stream().mapToDouble(a -> a[12]).sum();
             double errorsBare = entry.getValue().stream().mapToDouble(a -> a[13]).sum();
-            System.out.printf(Locale.ROOT,
+            String row = String.format(Locale.ROOT,
                     "| %d | %.0f | %.2f | %.2f | %.2f | %.0f | %.2f | %.2f | %.2f | **%.2f** | %.2f | %.2f | %.2f "
-                            + "| %.2f | %.0f / %.0f |%n",
+                            + "| %.2f | %.0f / %.0f |",
                     entry.getKey(), m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9], m[10], m[11],
                     m[1] - m[9], errorsReceiver, errorsBare);
+            System.out.println(row);
+            medians.add(row);
         }
 
         // only the 401 probes log "rejected" (its 3 s warm-up included: with several instances the logs interleave)
@@ -593,6 +634,7 @@ public final class EndToEndLoad {
         Files.createDirectories(out.getParent());
         LoadKit.JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), json);
         System.out.println("results: " + out.toAbsolutePath());
+        return medians;
     }
 
     private Phase find(String kind, int level, int round) {

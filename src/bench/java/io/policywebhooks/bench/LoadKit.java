@@ -22,19 +22,20 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.policywebhooks.verticalinsure.VerticalInsureProvider;
-import io.policywebhooks.ten99policy.Ten99PolicyProvider;
-import io.policywebhooks.verticalinsure.VerticalInsureSigner;
-import io.policywebhooks.ten99policy.Ten99PolicySigner;
 import io.policywebhooks.DynaliteResource;
-import io.policywebhooks.it.LambdaArtifact;
 import io.policywebhooks.Webhooks;
+import io.policywebhooks.it.LambdaArtifact;
+import io.policywebhooks.it.NativeExecutable;
 import io.policywebhooks.local.LocalDynamoDb;
 import io.policywebhooks.store.Tables;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier;
 import io.policywebhooks.ten99policy.Ten99PolicyEvents;
+import io.policywebhooks.ten99policy.Ten99PolicyProvider;
+import io.policywebhooks.ten99policy.Ten99PolicySigner;
 import io.policywebhooks.verticalinsure.VerticalInsureEvents;
+import io.policywebhooks.verticalinsure.VerticalInsureProvider;
 import io.policywebhooks.verticalinsure.VerticalInsureSignatureVerifier;
+import io.policywebhooks.verticalinsure.VerticalInsureSigner;
 import io.policywebhooks.webhook.Delivery;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -134,6 +135,32 @@ final class LoadKit {
     static Map<String, String> lambdaEnvironment(String dynamoEndpoint) {
         return LambdaArtifact.environment(Map.of(Ten99PolicyProvider.SECRETS_VARIABLE, TEN99_SECRET,
                 VerticalInsureProvider.KEYS_VARIABLE, VI_KEY), dynamoEndpoint);
+    }
+
+    // ---------------------------------------------------------------- the artifact
+
+    /**
+     * The native executable to measure: {@code named} (a path) when given, else the current one
+     * {@link NativeExecutable} finds; null, with the reason printed, when there is none.
+     */
+    static Path nativeExecutable(String named) {
+        if (named != null) {
+            Path path = Path.of(named).toAbsolutePath();
+            if (!Files.isRegularFile(path)) {
+                throw new IllegalArgumentException("--native " + path + ": no such file");
+            }
+            return path;
+        }
+        NativeExecutable found = NativeExecutable.find();
+        System.out.println("native executable: " + (found.found() ? found.path() : "none, " + found.reason()));
+        return found.path();
+    }
+
+    /** Starts the native executable as bootstrap when {@code nativeExecutable} is not null, else function.zip. */
+    static LambdaArtifact start(Path nativeExecutable, String name, Map<String, String> environment)
+            throws IOException {
+        return nativeExecutable == null ? LambdaArtifact.start(name, environment)
+                : LambdaArtifact.startNative(name, nativeExecutable, environment);
     }
 
     // ---------------------------------------------------------------- events

@@ -19,8 +19,8 @@ import io.policywebhooks.bench.LoadKit.Event;
 import io.policywebhooks.it.LambdaArtifact;
 
 /**
- * BENCHMARKS.md section 3: startup and memory of the packaged JVM artifact, run as Lambda runs it
- * ({@link LambdaArtifact}), against dynalite on loopback. For each JVM configuration:
+ * BENCHMARKS.md section 3: startup and memory of the packaged JVM artifact and of the native executable, each run
+ * as Lambda runs it ({@link LambdaArtifact}), against dynalite on loopback, in the same run. For each configuration:
  * <ul>
  * <li><b>cold</b> starts: the clock starts just before the process is spawned ({@link LambdaArtifact#startedNanos});
  * a signed webhook is sent at once, waits in the Runtime API until the function polls, and the clock stops when
@@ -29,10 +29,15 @@ import io.policywebhooks.it.LambdaArtifact;
  * and the function process's RSS (/proc/&lt;pid&gt;/status VmRSS, peak VmHWM) and child processes;</li>
  * <li><b>init-then-invoke</b> starts: wait for Quarkus's "started in" line, idle 1 s, read RSS and the loaded
  * class count, then time the first request alone (what Lambda bills as the first Duration after Init); on the
- * first such start, a class histogram before and after the first request shows which beans exist at init.</li>
+ * first such start, a class histogram before and after the first request shows which beans exist at init (JVM
+ * only: the native executable has no class loading and no jcmd).</li>
  * </ul>
  * Configurations: {@code lambda}: the Lambda java17 runtime's observed JVM flags at 1024 MB (SerialGC, C1 only,
- * MaxHeapSize 85% of memory); {@code default}: this JVM's defaults on this machine.
+ * MaxHeapSize 85% of memory); {@code default}: this JVM's defaults on this machine; {@code native}: the native
+ * executable ({@code --native <path>}, default target/native-runner when current, see {@link
+ * io.policywebhooks.it.NativeExecutable}) as {@code bootstrap}, with no options.
+ * Options: {@code --starts 5 --requests 1000 --configs lambda,default,native --native <path>}; the default
+ * configurations are all three, {@code native} only when there is a native executable.
  * Run: {@code ./mvnw -B -Pbench -DskipTests package exec:exec@startup}.
  */
 public final class StartupAndMemory {
@@ -62,36 +67,52 @@ public final class StartupAndMemory {
 
     private final HttpClient http = LoadKit.http();
     private final String endpoint;
+    private final Path nativeExecutable;
     private long sequence;
 
-    private StartupAndMemory(String endpoint) {
+    private StartupAndMemory(String endpoint, Path nativeExecutable) {
         this.endpoint = endpoint;
+        this.nativeExecutable = nativeExecutable;
     }
 
     public static void main(String[] args) throws Exception {
         int starts = 5;
         int requests = 1000;
-        List<String> configs = List.of("lambda", "default");
+        List<String> configs = null;
+        String nativePath = null;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--starts" -> starts = Integer.parseInt(args[i + 1]);
                 case "--requests" -> requests = Integer.parseInt(args[i + 1]);
                 case "--configs" -> configs = List.of(args[i + 1].split(","));
+                case "--native" -> nativePath = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        System.out.println("# Startup and memory: packaged function (JVM build) as Lambda runs it, dynalite on loopback");
+        System.out.println("# Startup and memory: packaged function (JVM build, native executable) as Lambda runs it, "
+                + "dynalite on loopback");
         System.out.println("machine: " + LoadKit.machine());
+        Path nativeExecutable = configs == null || configs.contains("native") ? LoadKit.nativeExecutable(nativePath)
+                : null;
+        if (configs == null) {
+            configs = nativeExecutable == null ? List.of("lambda", "default") : List.of("lambda", "default", "native");
+        } else if (configs.contains("native") && nativeExecutable == null) {
+            throw new IllegalArgumentException("--configs native: there is no native executable");
+        }
+        System.out.println("configurations: " + configs);
         System.out.println("load average before: " + LoadKit.loadAverage());
         System.out.printf(Locale.ROOT, "starts per configuration and kind: %d; requests per cold start: %d%n", starts,
                 requests);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("machine", LoadKit.machine());
         try (LoadKit.Dynalite db = LoadKit.Dynalite.start()) {
-            StartupAndMemory bench = new StartupAndMemory(db.endpoint);
-            // one unmeasured start: the page cache holds the unpacked jars afterwards, as it would for every
-            // measured start; the load client's own HTTP classes get loaded
+            StartupAndMemory bench = new StartupAndMemory(db.endpoint, nativeExecutable);
+            // one unmeasured start of each kind: the page cache holds the unpacked jars (the executable) afterwards,
+            // as it would for every measured start; the load client's own HTTP classes get loaded
             bench.cold("default", "bench-startup-prime", 10);
+            if (configs.contains("native")) {
+                bench.cold("native", "bench-startup-prime-native", 10);
+            }
             for (String config : configs) {
                 List<Cold> colds = new ArrayList<>();
                 List<Warm> warms = new ArrayList<>();
@@ -116,16 +137,20 @@ public final class StartupAndMemory {
         Map<String, String> env = LoadKit.lambdaEnvironment(endpoint);
         if (config.equals("lambda")) {
             env.put("JAVA_TOOL_OPTIONS", LAMBDA_FLAGS);
-        } else if (!config.equals("default")) {
+        } else if (!config.equals("default") && !config.equals("native")) {
             throw new IllegalArgumentException("unknown configuration " + config);
         }
         return env;
     }
 
+    private LambdaArtifact start(String config, String name) throws IOException {
+        return LoadKit.start(config.equals("native") ? nativeExecutable : null, name, environment(config));
+    }
+
     /** Process start → first 200, then the rest of the requests one by one, then RSS. */
     private Cold cold(String config, String name, int requests) throws Exception {
         Event first = LoadKit.event(sequence++);
-        try (LambdaArtifact function = LambdaArtifact.start(name, environment(config))) {
+        try (LambdaArtifact function = start(config, name)) {
             Answer answer = LoadKit.send(http, LoadKit.request(function.port(), first));
             double firstAnswerMs = (System.nanoTime() - function.startedNanos()) / 1e6;
             if (answer.status() != 200) {
@@ -154,30 +179,33 @@ public final class StartupAndMemory {
 
     /** Init (until "started in"), idle, then the first request alone. */
     private Warm warm(String config, String name, boolean histogram) throws Exception {
-        try (LambdaArtifact function = LambdaArtifact.start(name, environment(config))) {
+        boolean jvm = !config.equals("native");
+        histogram &= jvm;
+        try (LambdaArtifact function = start(config, name)) {
             function.awaitStarted(120);
             double startedSeenMs = (System.nanoTime() - function.startedNanos()) / 1e6;
             Thread.sleep(1000);
             long pid = function.process().pid();
             Map<String, Long> idle = LoadKit.procStatus(pid);
-            long classesAtInit = loadedClasses(pid);
+            long classesAtInit = jvm ? loadedClasses(pid) : -1;
             Map<String, Long> before = histogram ? instances(pid) : Map.of();
             Event first = LoadKit.event(sequence++);
             Answer answer = LoadKit.send(http, LoadKit.request(function.port(), first));
             if (answer.status() != 200) {
                 throw new IllegalStateException("first request: " + answer + "\n" + function.output());
             }
-            long classesAfterFirst = loadedClasses(pid);
+            long classesAfterFirst = jvm ? loadedClasses(pid) : -1;
             Map<String, Long> after = histogram ? instances(pid) : Map.of();
             Answer second = LoadKit.send(http, LoadKit.request(function.port(), LoadKit.event(sequence++)));
             String output = function.output();
             Warm warm = new Warm(startedSeenMs, quarkusStarted(output), idle, classesAtInit, classesAfterFirst,
                     answer.nanos() / 1e6, inProcess(output, first), second.nanos() / 1e6);
+            String classes = jvm ? String.format(Locale.ROOT, "; classes loaded at init %d, by the first request +%d",
+                    classesAtInit, classesAfterFirst - classesAtInit) : "";
             System.out.printf(Locale.ROOT, "%-8s init  \"started in\" %6.1f ms (seen after %7.1f ms); idle VmRSS %d kB; "
-                    + "classes loaded %d; first request %6.1f ms (in-process %6.1f ms), classes loaded %d (+%d); "
-                    + "second %5.2f ms%n", config, warm.quarkusStartedMs(), startedSeenMs, idle.get("VmRSS"),
-                    classesAtInit, warm.firstMs(), warm.firstInProcessMs(), classesAfterFirst,
-                    classesAfterFirst - classesAtInit, warm.secondMs());
+                    + "first request %6.1f ms (in-process %6.1f ms); second %5.2f ms%s%n", config,
+                    warm.quarkusStartedMs(), startedSeenMs, idle.get("VmRSS"), warm.firstMs(), warm.firstInProcessMs(),
+                    warm.secondMs(), classes);
             if (histogram) {
                 System.out.println("  live instances after init → after the first request:");
                 for (String cls : WATCHED) {
@@ -240,7 +268,11 @@ public final class StartupAndMemory {
     private static void summary(String config, List<Cold> colds, List<Warm> warms, int requests) {
         System.out.println();
         System.out.printf(Locale.ROOT, "## %s (%s): median [min–max] over %d starts each%n", config,
-                config.equals("lambda") ? "JAVA_TOOL_OPTIONS=" + LAMBDA_FLAGS : "no JVM flags", colds.size());
+                switch (config) {
+                    case "lambda" -> "JAVA_TOOL_OPTIONS=" + LAMBDA_FLAGS;
+                    case "native" -> "native executable as bootstrap, no options";
+                    default -> "no JVM flags";
+                }, colds.size());
         line("process start → first answered webhook (ms)", colds.stream().map(Cold::firstAnswerMs).toList());
         line("  Quarkus \"started in\" (ms)", colds.stream().map(Cold::quarkusStartedMs).toList());
         line("  first request in-process duration_ms", colds.stream().map(Cold::firstInProcessMs).toList());
@@ -255,9 +287,12 @@ public final class StartupAndMemory {
         line("failed requests", colds.stream().map(c -> (double) c.failures()).toList());
         line("init-then-invoke: VmRSS idle after init (MB)",
                 warms.stream().map(w -> w.idleStatus().get("VmRSS") / 1024.0).toList());
-        line("init-then-invoke: classes loaded at init", warms.stream().map(w -> (double) w.classesAtInit()).toList());
-        line("init-then-invoke: classes loaded by the first request",
-                warms.stream().map(w -> (double) (w.classesAfterFirst() - w.classesAtInit())).toList());
+        if (!config.equals("native")) { // no class loading in a native executable
+            line("init-then-invoke: classes loaded at init",
+                    warms.stream().map(w -> (double) w.classesAtInit()).toList());
+            line("init-then-invoke: classes loaded by the first request",
+                    warms.stream().map(w -> (double) (w.classesAfterFirst() - w.classesAtInit())).toList());
+        }
         line("init-then-invoke: first request end to end (ms)", warms.stream().map(Warm::firstMs).toList());
         line("init-then-invoke: first request in-process duration_ms",
                 warms.stream().map(Warm::firstInProcessMs).toList());

@@ -20,8 +20,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.policywebhooks.store.StateUpdate;
-import io.quarkus.runtime.Startup;
 import io.policywebhooks.store.WebhookStore;
+import io.quarkus.runtime.Startup;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**

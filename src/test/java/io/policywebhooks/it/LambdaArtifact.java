@@ -21,12 +21,16 @@ import io.policywebhooks.WebhookSigner;
 import io.quarkus.amazon.lambda.runtime.MockHttpEventServer;
 
 /**
- * Runs the deployable artifact the way Lambda does: {@code target/function.zip} unpacked into its own folder and
- * started as its own process, configured only by environment variables, polling a Lambda Runtime API:
+ * Runs the deployable artifact the way Lambda does: deployed into its own folder ({@code target/<name>}, Lambda's
+ * {@code /var/task}) and started there as its own process, configured only by environment variables, polling a
+ * Lambda Runtime API:
  * <ul>
- * <li>native build (the zip holds {@code bootstrap}): the executable itself, as {@code provided.al2023} starts it;</li>
- * <li>JVM build: AWS's runtime interface client (the {@code java21} runtime's own poll loop) calling the handler
- * {@value #JVM_HANDLER} with the zip's classes and {@code lib/}.</li>
+ * <li>a native executable ({@link #startNative}, or a {@code target/function.zip} holding {@code bootstrap}): copied
+ * into the folder as {@code bootstrap} and executed with no arguments, as the {@code provided.al2023} runtime starts
+ * a function;</li>
+ * <li>JVM build ({@link #start}, {@code target/function.zip} unpacked): AWS's runtime interface client (the
+ * {@code java21} runtime's own poll loop) calling the handler {@value #JVM_HANDLER} with the zip's classes and
+ * {@code lib/}.</li>
  * </ul>
  * The Runtime API is Quarkus's mock event server, which also turns plain HTTP requests into API Gateway v2 events,
  * so requests to {@link #port()} reach the function as API Gateway would deliver them.
@@ -73,6 +77,7 @@ public final class LambdaArtifact implements AutoCloseable {
         env.put("ASSIGNMENTS_TABLE", DynaliteResource.TABLES.assignments());
         env.put("DISABLE_SIGNAL_HANDLERS", "true");
         env.put("AWS_REGION", "us-east-1");
+        env.put("TZ", ":UTC"); // as Lambda sets it
         env.put("AWS_ACCESS_KEY_ID", "local");
         env.put("AWS_SECRET_ACCESS_KEY", "local");
         env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", dynamoEndpoint);
@@ -86,7 +91,23 @@ public final class LambdaArtifact implements AutoCloseable {
 
     /** Unpacks function.zip into {@code target/<name>} and starts it with exactly {@code environment}. */
     public static LambdaArtifact start(String name, Map<String, String> environment) throws IOException {
-        Path dir = unpack(Path.of("target", name).toAbsolutePath());
+        return start(unpack(emptyFolder(name)), name, environment);
+    }
+
+    /**
+     * Deploys {@code executable} (a native build of the function) as {@code target/<name>/bootstrap}, the only file
+     * there, and starts it with exactly {@code environment}, as Lambda's {@code provided.al2023} runtime starts a
+     * function's {@code bootstrap}.
+     */
+    public static LambdaArtifact startNative(String name, Path executable, Map<String, String> environment)
+            throws IOException {
+        Path dir = emptyFolder(name);
+        Files.createDirectories(dir);
+        Files.copy(executable, dir.resolve("bootstrap"), StandardCopyOption.COPY_ATTRIBUTES);
+        return start(dir, name, environment);
+    }
+
+    private static LambdaArtifact start(Path dir, String name, Map<String, String> environment) throws IOException {
         MockHttpEventServer runtimeApi = new MockHttpEventServer();
         runtimeApi.start(0);
         Path log = dir.resolveSibling(name + ".log");
@@ -157,14 +178,20 @@ public final class LambdaArtifact implements AutoCloseable {
         return String.join(File.pathSeparator, jars);
     }
 
-    private static Path unpack(Path dir) throws IOException {
-        if (!Files.exists(FUNCTION_ZIP)) {
-            throw new IllegalStateException(FUNCTION_ZIP + " is missing: run `./mvnw package` first");
-        }
+    /** {@code target/<name>}, absolute, with whatever an earlier run left there removed. */
+    private static Path emptyFolder(String name) throws IOException {
+        Path dir = Path.of("target", name).toAbsolutePath();
         if (Files.exists(dir)) {
             try (var paths = Files.walk(dir)) {
                 paths.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
             }
+        }
+        return dir;
+    }
+
+    private static Path unpack(Path dir) throws IOException {
+        if (!Files.exists(FUNCTION_ZIP)) {
+            throw new IllegalStateException(FUNCTION_ZIP + " is missing: run `./mvnw package` first");
         }
         try (ZipFile zip = new ZipFile(FUNCTION_ZIP.toFile())) {
             for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements();) {

@@ -21,28 +21,34 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.policywebhooks.verticalinsure.VerticalInsureSigner;
-import io.policywebhooks.ten99policy.Ten99PolicySigner;
 import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.Signers;
 import io.policywebhooks.WebhookSigner;
 import io.policywebhooks.local.LocalDynamoDb;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier;
 import io.policywebhooks.ten99policy.Ten99PolicyProvider;
+import io.policywebhooks.ten99policy.Ten99PolicySigner;
+import io.policywebhooks.verticalinsure.VerticalInsureEvents;
 import io.policywebhooks.verticalinsure.VerticalInsureProvider;
+import io.policywebhooks.verticalinsure.VerticalInsureSigner;
+import io.policywebhooks.webhook.Delivery;
+import io.restassured.response.ValidatableResponse;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The production artifact, target/function.zip, run as Lambda runs it ({@link LambdaArtifact}) with the
  * environment template.yaml gives the function, against dynalite. Fails if the artifact cannot start, cannot read
- * its configuration, or cannot reach its tables.
+ * its configuration, or cannot reach its tables. {@link PackagedNativeLambdaIT} runs the same checks on the native
+ * executable ({@link #launch} is the only difference).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PackagedLambdaIT {
     /**
      * Rotated secrets, most holding {@code $}, {@code $$} or {@code ${…}}: the function must use each exactly as set.
@@ -58,12 +64,17 @@ class PackagedLambdaIT {
     /** Set so that an expanding read of {@code ${HOME}} would quietly yield another secret instead of failing. */
     static final String HOME = "/home/sbx_user1051";
 
-    static Process dynalite;
-    static String endpoint;
-    static DynamoDbClient dynamo;
-    static LambdaArtifact function;
+    Process dynalite;
+    String endpoint;
+    DynamoDbClient dynamo;
+    LambdaArtifact function;
 
-    static Map<String, String> lambdaEnvironment() {
+    /** Deploys the function as {@code target/<name>} and starts it with exactly {@code environment}. */
+    LambdaArtifact launch(String name, Map<String, String> environment) throws IOException {
+        return LambdaArtifact.start(name, environment);
+    }
+
+    Map<String, String> lambdaEnvironment() {
         Map<String, String> env = LambdaArtifact.environment(Map.of(
                 Ten99PolicyProvider.SECRETS_VARIABLE, String.join(",", TEN99_SECRETS),
                 VerticalInsureProvider.KEYS_VARIABLE, String.join(",", VI_KEYS)), endpoint);
@@ -72,13 +83,13 @@ class PackagedLambdaIT {
     }
 
     @BeforeAll
-    static void start() throws IOException {
+    void start() throws IOException {
         int port = DynaliteResource.freePort();
         dynalite = LocalDynamoDb.startIfAbsent(port);
         endpoint = "http://" + LocalDynamoDb.HOST + ":" + port;
         dynamo = DynaliteResource.client(URI.create(endpoint));
         LocalDynamoDb.createTables(dynamo, DynaliteResource.TABLES);
-        function = LambdaArtifact.start("it-function", lambdaEnvironment());
+        function = launch("it-function", lambdaEnvironment());
         try {
             function.awaitStarted(60);
         } catch (InterruptedException e) {
@@ -88,7 +99,7 @@ class PackagedLambdaIT {
     }
 
     @AfterAll
-    static void stop() throws IOException {
+    void stop() throws IOException {
         if (function != null) {
             function.close();
         }
@@ -100,16 +111,36 @@ class PackagedLambdaIT {
         }
     }
 
+    /** {@code body} signed with {@code secret} (Convoy's advanced form, SHA-512, hex, now) and posted. */
+    ValidatableResponse postTen99(String secret, byte[] body) {
+        String signature = Ten99PolicySigner.signAdvanced(List.of(secret), now(), body,
+                ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX);
+        return given().port(function.port()).contentType("application/json").header("X-Convoy-Signature", signature)
+                .body(body).post("/webhooks/1099policy").then();
+    }
+
+    /** {@code body} posted with {@code signature} as the Vertical Insure signature. */
+    ValidatableResponse postVerticalInsure(String signature, byte[] body) {
+        return given().port(function.port()).contentType("application/json")
+                .header("VerticalInsure-Signature", signature).body(body).post("/webhooks/vertical-insure").then();
+    }
+
+    /** Vertical Insure's documented policy_canceled sample, for the policy {@code policyId}. */
+    static byte[] verticalInsureCancel(String policyId) {
+        return utf8(new String(sample("vertical-insure/policy_canceled.json"), StandardCharsets.UTF_8)
+                .replace("3fa85f64-5717-4562-b3fc-2c963f66afa6", policyId));
+    }
+
+    static byte[] ten99Event(String id, String type, String objectId) {
+        return utf8("{\"id\":\"" + id + "\",\"type\":\"" + type + "\",\"created\":1700000000,"
+                + "\"data\":{\"id\":\"" + objectId + "\",\"quote\":\"qt_1\"}}");
+    }
+
     @Test
     void signed1099PolicyEventIsStoredWithState() {
         String policyId = "pl_" + UUID.randomUUID();
         String id = "evt_" + UUID.randomUUID();
-        byte[] body = utf8("{\"id\":\"" + id + "\",\"type\":\"policy.active\",\"created\":1700000000,"
-                + "\"data\":{\"id\":\"" + policyId + "\",\"quote\":\"qt_1\"}}");
-        String signature = Ten99PolicySigner.signAdvanced(List.of("it-1099policy-new"), now(), body,
-                ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX);
-        given().port(function.port()).contentType("application/json").header("X-Convoy-Signature", signature)
-                .body(body).post("/webhooks/1099policy").then().statusCode(200)
+        postTen99("it-1099policy-new", ten99Event(id, "policy.active", policyId)).statusCode(200)
                 .body("event_id", equalTo("1099policy#" + id));
 
         assertEquals("policy.active", s(read(DynaliteResource.TABLES.events(), "event_id", "1099policy#" + id), "type"));
@@ -121,31 +152,49 @@ class PackagedLambdaIT {
     @Test
     void signedVerticalInsureSampleIsStoredWithState() {
         String policyId = UUID.randomUUID().toString();
-        byte[] body = utf8(new String(sample("vertical-insure/policy_canceled.json"), StandardCharsets.UTF_8)
-                .replace("3fa85f64-5717-4562-b3fc-2c963f66afa6", policyId));
-        String eventId = given().port(function.port()).contentType("application/json")
-                .header("VerticalInsure-Signature", VerticalInsureSigner.sign(VI_KEY, body)).body(body)
-                .post("/webhooks/vertical-insure").then().statusCode(200).extract().path("event_id");
+        byte[] body = verticalInsureCancel(policyId);
+        String eventId = postVerticalInsure(VerticalInsureSigner.sign(VI_KEY, body), body).statusCode(200)
+                .extract().path("event_id");
         assertEquals("policy_canceled", s(read(DynaliteResource.TABLES.events(), "event_id", eventId), "type"));
         assertEquals("CANCELLED", s(read(DynaliteResource.TABLES.policies(), "policy_id", policyId), "status"));
     }
 
     @Test
     void productionRefusesTheLocalDefaultSecret() {
-        byte[] body = utf8("{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"policy.active\",\"data\":{\"id\":\"pl_x\"}}");
-        String localDefault = Ten99PolicySigner.signAdvanced(List.of(Ten99PolicyProvider.LOCAL_SECRET), now(),
-                body, ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX);
-        given().port(function.port()).contentType("application/json").header("X-Convoy-Signature", localDefault)
-                .body(body).post("/webhooks/1099policy").then().statusCode(401);
+        String id = "evt_" + UUID.randomUUID();
+        String policyId = "pl_" + UUID.randomUUID();
+        postTen99(Ten99PolicyProvider.LOCAL_SECRET, ten99Event(id, "policy.active", policyId)).statusCode(401);
+        assertNothingStored("1099policy#" + id, policyId);
+    }
+
+    /** A body signed with a key that is not configured, or altered after signing: 401, and nothing is written. */
+    @Test
+    void badSignaturesAreRejectedAndNothingIsStored() {
+        String id = "evt_" + UUID.randomUUID();
+        String policyId = "pl_" + UUID.randomUUID();
+        postTen99("it-not-the-secret", ten99Event(id, "policy.active", policyId)).statusCode(401)
+                .body("error", equalTo("signature mismatch"));
+        assertNothingStored("1099policy#" + id, policyId);
+
+        String viPolicyId = UUID.randomUUID().toString();
+        byte[] signed = verticalInsureCancel(viPolicyId);
+        byte[] altered = utf8(new String(signed, StandardCharsets.UTF_8).replace("policy_canceled", "policy_cancelled"));
+        postVerticalInsure(VerticalInsureSigner.sign(VI_KEY, signed), altered).statusCode(401)
+                .body("error", equalTo("signature mismatch"));
+        assertNothingStored(VerticalInsureEvents.PROVIDER + "#" + Delivery.bodyKey(altered), viPolicyId);
+    }
+
+    void assertNothingStored(String eventId, String policyId) {
+        assertTrue(get(dynamo, DynaliteResource.TABLES.events(), "event_id", eventId).isEmpty(),
+                "a rejected event must not be stored: " + eventId);
+        assertTrue(get(dynamo, DynaliteResource.TABLES.policies(), "policy_id", policyId).isEmpty(),
+                "a rejected event must not write its policy: " + policyId);
     }
 
     @Test
     void requestLogLinesArePureJson() throws Exception {
-        byte[] body = utf8("{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"certificate.flagged\",\"data\":{\"id\":\"ce_1\"}}");
-        String signature = Ten99PolicySigner.signAdvanced(List.of("it-1099policy-old"), now(), body,
-                ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX);
-        given().port(function.port()).contentType("application/json").header("X-Convoy-Signature", signature)
-                .body(body).post("/webhooks/1099policy").then().statusCode(200);
+        postTen99("it-1099policy-old", ten99Event("evt_" + UUID.randomUUID(), "certificate.flagged", "ce_1"))
+                .statusCode(200);
         String line = function.output().lines().filter(l -> l.contains("certificate.flagged")).findFirst().orElseThrow();
         assertEquals("certificate.flagged", new com.fasterxml.jackson.databind.ObjectMapper().readTree(line).get("type").asText());
         assertFalse(function.output().contains("it-1099policy"), "no secret in the function's output");
@@ -159,23 +208,14 @@ class PackagedLambdaIT {
     void secretsWithDollarsAndExpressionsAreUsedExactlyAsSet() {
         List<Executable> checks = new ArrayList<>();
         for (String secret : TEN99_SECRETS) {
-            checks.add(() -> {
-                byte[] body = utf8("{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"policy.active\","
-                        + "\"data\":{\"id\":\"pl_" + UUID.randomUUID() + "\"}}");
-                String signature = Ten99PolicySigner.signAdvanced(List.of(secret), now(), body,
-                        ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX);
-                assertEquals(200, given().port(function.port()).contentType("application/json")
-                        .header("X-Convoy-Signature", signature).body(body).post("/webhooks/1099policy").statusCode(),
-                        "1099Policy secret " + secret);
-            });
+            checks.add(() -> assertEquals(200, postTen99(secret, ten99Event("evt_" + UUID.randomUUID(), "policy.active",
+                    "pl_" + UUID.randomUUID())).extract().statusCode(), "1099Policy secret " + secret));
         }
         for (String key : VI_KEYS) {
             checks.add(() -> {
-                byte[] body = utf8(new String(sample("vertical-insure/policy_canceled.json"), StandardCharsets.UTF_8)
-                        .replace("3fa85f64-5717-4562-b3fc-2c963f66afa6", UUID.randomUUID().toString()));
-                assertEquals(200, given().port(function.port()).contentType("application/json")
-                        .header("VerticalInsure-Signature", VerticalInsureSigner.sign(key, body)).body(body)
-                        .post("/webhooks/vertical-insure").statusCode(), "Vertical Insure key " + key);
+                byte[] body = verticalInsureCancel(UUID.randomUUID().toString());
+                assertEquals(200, postVerticalInsure(VerticalInsureSigner.sign(key, body), body).extract()
+                        .statusCode(), "Vertical Insure key " + key);
             });
         }
         assertAll(checks);
@@ -211,7 +251,7 @@ class PackagedLambdaIT {
         String message = variable + (refused == Refused.LOCAL_DEFAULT ? " holds the local development default"
                 : " is not set");
 
-        try (LambdaArtifact refusing = LambdaArtifact.start("it-refused-" + variable + "-" + refused, env)) {
+        try (LambdaArtifact refusing = launch("it-refused-" + variable + "-" + refused, env)) {
             assertTrue(refusing.awaitOutput(message, 60), refusing.output());
             String output = refusing.output();
             assertFalse(output.contains(" started in "), "it must not start serving");
@@ -239,15 +279,17 @@ class PackagedLambdaIT {
         try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(Path.of("target", "function.zip").toFile())) {
             zip.stream().forEach(entry -> entries.add(entry.getName()));
         }
-        assertTrue(entries.stream().anyMatch(e -> e.endsWith("io/policywebhooks/webhook/WebhookService.class")),
-                "the application itself is there");
+        if (!entries.contains("bootstrap")) { // the JVM artifact; a native one holds no classes at all
+            assertTrue(entries.stream().anyMatch(e -> e.endsWith("io/policywebhooks/webhook/WebhookService.class")),
+                    "the application itself is there");
+        }
         List<String> devOnly = entries.stream().filter(e -> e.contains("io/policywebhooks/local/") && e.endsWith(".class")
                 || e.contains("LocalDynamoDb") || e.contains("DevDynamoDb") || e.contains("Signer.class")
                 || e.contains("standardwebhooks")).toList();
         assertEquals(List.of(), devOnly);
     }
 
-    static Map<String, AttributeValue> read(String table, String key, String value) {
+    Map<String, AttributeValue> read(String table, String key, String value) {
         Map<String, AttributeValue> item = get(dynamo, table, key, value);
         assertFalse(item.isEmpty(), table + " has " + value);
         return item;

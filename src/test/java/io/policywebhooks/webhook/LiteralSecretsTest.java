@@ -16,13 +16,13 @@ import java.util.NoSuchElementException;
 
 import org.junit.jupiter.api.Test;
 
-import io.policywebhooks.verticalinsure.VerticalInsureSigner;
-import io.policywebhooks.ten99policy.Ten99PolicySigner;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier;
 import io.policywebhooks.ten99policy.Ten99PolicyConfig;
 import io.policywebhooks.ten99policy.Ten99PolicyProvider;
+import io.policywebhooks.ten99policy.Ten99PolicySigner;
 import io.policywebhooks.verticalinsure.VerticalInsureProvider;
 import io.policywebhooks.verticalinsure.VerticalInsureSignatureVerifier;
+import io.policywebhooks.verticalinsure.VerticalInsureSigner;
 import io.quarkus.runtime.LaunchMode;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;

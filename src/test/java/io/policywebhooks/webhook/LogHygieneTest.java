@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.policywebhooks.verticalinsure.VerticalInsureSigner;
 import io.policywebhooks.FaultProxy;
 import io.policywebhooks.LogCapture;
 import io.policywebhooks.ten99policy.Ten99PolicyProvider;
 import io.policywebhooks.verticalinsure.VerticalInsureProvider;
+import io.policywebhooks.verticalinsure.VerticalInsureSigner;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
