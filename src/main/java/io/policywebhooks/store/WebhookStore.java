@@ -50,7 +50,10 @@ public final class WebhookStore {
     public record EventWrite(boolean duplicate, List<String> leftOut) {
     }
 
-    /** @param leftOut attributes not stored, as {@code <policy|assignment>.<name>}, or the kind alone if none */
+    /**
+     * @param leftOut attributes not stored, as {@code <policy|assignment>.<name>}; the kind alone when no state was
+     *                written ({@link Applied#REFUSED})
+     */
     public record StateWrite(Applied applied, List<String> leftOut) {
     }
 
@@ -224,17 +227,24 @@ public final class WebhookStore {
 
     /** Drops the largest non-core attributes until the item fits DynamoDB's item size. */
     private static void fitItemSize(Map<String, AttributeValue> set, String kind, List<String> leftOut) {
+        if (fits(set)) {
+            return; // every state write passes here: size each value and sort only when it is too large
+        }
         List<String> largestFirst = set.keySet().stream().filter(name -> !CORE_STATE.contains(name))
                 .sorted(Comparator.comparingLong((String name) -> DynamoLimits.valueBytes(set.get(name))).reversed())
                 .toList();
         for (String name : largestFirst) {
-            // the key is at most 1 KB; count it as such
-            if (DynamoLimits.itemBytes(set) + DynamoLimits.MAX_SORT_KEY_BYTES <= DynamoLimits.MAX_ITEM_BYTES) {
+            if (fits(set)) {
                 return;
             }
             set.remove(name);
             leftOut.add(kind + "." + name);
         }
+    }
+
+    /** Whether a state item of these attributes fits, counting its key at its most, 1 KB. */
+    private static boolean fits(Map<String, AttributeValue> set) {
+        return DynamoLimits.itemBytes(set) + DynamoLimits.MAX_SORT_KEY_BYTES <= DynamoLimits.MAX_ITEM_BYTES;
     }
 
     private Applied update(String table, String keyName, StateUpdate update, Map<String, AttributeValue> set) {
