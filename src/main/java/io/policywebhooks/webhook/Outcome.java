@@ -18,7 +18,15 @@ import io.policywebhooks.store.WebhookStore;
 public record Outcome(Kind kind, int status, String eventId, boolean duplicate, List<WebhookStore.Applied> states,
         List<String> leftOut, String error, String cause) {
     public enum Kind {
-        STORED, DUPLICATE, STORED_PARTIALLY, REJECTED, EMPTY, TOO_LARGE, STORAGE_FAILED
+        STORED, DUPLICATE, STORED_PARTIALLY, REJECTED, EMPTY, TOO_LARGE, STORAGE_FAILED;
+
+        /**
+         * True when the delivery's event is in the events table after the request. A storage failure counts as not
+         * stored even when its event write went through before a state write failed: the provider retries it.
+         */
+        public boolean stored() {
+            return this == STORED || this == DUPLICATE || this == STORED_PARTIALLY;
+        }
     }
 
     static Outcome stored(String eventId, boolean duplicate, List<WebhookStore.Applied> states, List<String> leftOut) {

@@ -30,6 +30,13 @@ public interface WebhookConfig {
     @WithDefault("131072")
     int maxBodyBytes();
 
+    /**
+     * The CloudWatch namespace of the request metrics (EMF in the request log line): two stacks in one account and
+     * region keep their metrics apart by setting different ones.
+     */
+    @WithDefault(RequestMetrics.DEFAULT_NAMESPACE)
+    String metricsNamespace();
+
     interface TableNames {
         String events();
 

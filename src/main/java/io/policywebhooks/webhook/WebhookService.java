@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -26,7 +27,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The one flow every provider goes through: size check → verify → parse → map → store the event (deduplicated) →
- * guarded state update → outcome. One JSON log line per request.
+ * guarded state update → outcome. One JSON log line per request, which is also the request's CloudWatch metrics
+ * ({@link RequestMetrics}, Embedded Metric Format).
  */
 @Startup // a bad WEBHOOK_MAX_BODY_BYTES stops startup, not the first delivery
 @Singleton
@@ -44,10 +46,13 @@ public class WebhookService {
     private final WebhookStore store;
     private final Clock clock;
     private final int maxBodyBytes;
+    private final String metricsNamespace;
+    /** Set until the first request of this instance (the function's execution environment) is logged. */
+    private final AtomicBoolean coldStart = new AtomicBoolean(true);
 
     @Inject
     public WebhookService(WebhookStore store, Clock clock, WebhookConfig config) {
-        this(store, clock, config.maxBodyBytes());
+        this(store, clock, config.maxBodyBytes(), config.metricsNamespace());
     }
 
     /**
@@ -57,7 +62,12 @@ public class WebhookService {
      */
     public static final int MAX_BODY_BYTES_LIMIT = 384 * 1024;
 
+    /** With the default metrics namespace. */
     public WebhookService(WebhookStore store, Clock clock, int maxBodyBytes) {
+        this(store, clock, maxBodyBytes, RequestMetrics.DEFAULT_NAMESPACE);
+    }
+
+    public WebhookService(WebhookStore store, Clock clock, int maxBodyBytes, String metricsNamespace) {
         if (maxBodyBytes < 1 || maxBodyBytes > MAX_BODY_BYTES_LIMIT) {
             throw new IllegalStateException("WEBHOOK_MAX_BODY_BYTES must be between 1 and " + MAX_BODY_BYTES_LIMIT
                     + " (DynamoDB's item limit)");
@@ -65,6 +75,7 @@ public class WebhookService {
         this.store = store;
         this.clock = clock;
         this.maxBodyBytes = maxBodyBytes;
+        this.metricsNamespace = RequestMetrics.checkNamespace(metricsNamespace);
     }
 
     /**
@@ -72,7 +83,13 @@ public class WebhookService {
      * {@link Outcome}. Only a bug escapes as an exception, answered 500 by {@link ErrorAnswers}.
      */
     public Outcome receive(WebhookProvider provider, byte[] rawBody, Headers headers) {
+        return receive(provider, rawBody, headers, RequestIds.NONE);
+    }
+
+    /** As {@link #receive(WebhookProvider, byte[], Headers)}, with the request ids the log line carries. */
+    public Outcome receive(WebhookProvider provider, byte[] rawBody, Headers headers, RequestIds ids) {
         long startNanos = System.nanoTime();
+        long startMillis = clock.millis(); // the metrics' timestamp
         String type = null;
         Outcome outcome;
         try {
@@ -89,7 +106,7 @@ public class WebhookService {
         } catch (InvalidSignatureException e) {
             outcome = Outcome.rejected(e.getMessage());
         }
-        log(provider.name(), type, outcome, startNanos);
+        log(provider.name(), type, outcome, ids, startMillis, startNanos);
         return outcome;
     }
 
@@ -130,14 +147,20 @@ public class WebhookService {
         }
     }
 
-    private static void log(String provider, String type, Outcome outcome, long startNanos) {
+    /**
+     * The request's one log line: pure JSON on one line (Logs Insights and metric filters read its fields) and an EMF
+     * document. {@code cold_start} is present, true, on the first request of the instance only.
+     */
+    private void log(String provider, String type, Outcome outcome, RequestIds ids, long startMillis,
+            long startNanos) {
+        double durationMs = (System.nanoTime() - startNanos) / 1_000_000.0;
         ObjectNode line = JSON.createObjectNode()
                 .put("provider", provider)
                 .put("type", type)
                 .put("event_id", outcome.eventId())
                 .put("outcome", outcome.kind().name().toLowerCase(Locale.ROOT))
                 .put("status", outcome.status())
-                .put("duration_ms", (System.nanoTime() - startNanos) / 1_000_000.0);
+                .put("duration_ms", durationMs);
         if (outcome.error() != null) {
             line.put("reason", outcome.error());
         }
@@ -152,6 +175,16 @@ public class WebhookService {
         if (outcome.cause() != null) {
             line.put("cause", outcome.cause());
         }
+        if (ids.lambdaRequestId() != null) {
+            line.put("lambda_request_id", ids.lambdaRequestId());
+        }
+        if (ids.apiRequestId() != null) {
+            line.put("api_request_id", ids.apiRequestId());
+        }
+        if (coldStart.compareAndSet(true, false)) {
+            line.put("cold_start", true);
+        }
+        RequestMetrics.addTo(line, metricsNamespace, startMillis, outcome.kind(), durationMs);
         REQUESTS.log(outcome.status() >= 500 ? Logger.Level.ERROR : Logger.Level.INFO, line.toString());
     }
 }
