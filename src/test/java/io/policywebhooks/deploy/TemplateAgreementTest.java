@@ -43,6 +43,7 @@ import io.policywebhooks.WebhookSigner;
 import io.policywebhooks.store.Tables;
 import io.policywebhooks.store.WebhookStore;
 import io.policywebhooks.webhook.Outcome;
+import io.policywebhooks.webhook.RequestMetrics;
 import io.policywebhooks.webhook.WebhookResource;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
@@ -417,29 +418,212 @@ class TemplateAgreementTest {
         }
     }
 
-    // ------------------------------------------------------------------------------------------------ alarms
+    // ------------------------------------------------------------------------------------------------ metrics
+
+    /** The namespaces of AWS's own metrics the dashboard and alarms may use (their names are AWS's). */
+    private static final Set<String> AWS_NAMESPACES = Set.of("AWS/Lambda", "AWS/ApiGateway", "AWS/DynamoDB");
+    private static final String NAMESPACE_PARAMETER = "MetricsNamespace";
 
     @Test
-    void metricFiltersMatchTheRequestLogOfTheirOutcomes() {
-        // as WebhookService logs them
-        String rejected = Outcome.Kind.REJECTED.name().toLowerCase(Locale.ROOT);
-        String partial = Outcome.Kind.STORED_PARTIALLY.name().toLowerCase(Locale.ROOT);
-        String functionLogGroup = properties(resourcesOfType("AWS::Serverless::Function").values().iterator().next())
-                .path("LoggingConfig").path("LogGroup").path("Ref").asText();
-        Map<String, String> patternByMetric = new LinkedHashMap<>();
-        resourcesOfType("AWS::Logs::MetricFilter").values().forEach(resource -> {
-            JsonNode filter = properties(resource);
-            assertEquals(functionLogGroup, filter.path("LogGroupName").path("Ref").asText(),
-                    "filter on the function's logs");
-            patternByMetric.put(filter.path("MetricTransformations").path(0).path("MetricName").asText(),
-                    filter.path("FilterPattern").asText());
+    void dashboardBodyIsTheGeneratedOne() throws IOException {
+        String generated = Dashboard.body();
+        JsonNode body = properties(dashboard()).path("DashboardBody").path("Fn::Sub");
+        assertTrue(body.isTextual(), "Dashboard.DashboardBody is an Fn::Sub string");
+        if (generated.equals(body.asText())) {
+            return;
+        }
+        if (Boolean.getBoolean("dashboard.regenerate")) {
+            Dashboard.rewrite(TEMPLATE);
+            template = YAML.readTree(TEMPLATE.toFile());
+            assertEquals(generated, properties(dashboard()).path("DashboardBody").path("Fn::Sub").asText(),
+                    "the rewritten template carries the generated body");
+            return;
+        }
+        fail("template.yaml's dashboard body is not the one Dashboard.java generates from the code's metric names; "
+                + "regenerate with " + Dashboard.REGENERATE);
+    }
+
+    @Test
+    void regeneratingReplacesOnlyTheDashboardBody() {
+        String text = read(TEMPLATE);
+        String replaced = Dashboard.replaceBody(text, "{\"widgets\": [\n]}");
+        assertTrue(replaced.contains(Dashboard.SUB_LINE + "\n" + Dashboard.INDENT + "{\"widgets\": [\n"
+                + Dashboard.INDENT + "]}\n"), "the new body under Fn::Sub");
+        // Everything but the body's lines is unchanged.
+        String body = properties(dashboard()).path("DashboardBody").path("Fn::Sub").asText();
+        String original = Dashboard.replaceBody(replaced, body);
+        assertEquals(text, original, "replacing the body back restores the template exactly");
+    }
+
+    @Test
+    void everyMetricOfTheDashboardAndTheAlarmsIsOneTheCodeEmits() throws IOException {
+        String body = properties(dashboard()).path("DashboardBody").path("Fn::Sub").asText();
+        JsonNode widgets = new ObjectMapper().readTree(body).path("widgets");
+        assertTrue(widgets.size() >= 8, "dashboard widgets: " + widgets.size());
+        Set<String> shown = new TreeSet<>();
+        for (JsonNode widget : widgets) {
+            JsonNode properties = widget.path("properties");
+            assertEquals(Dashboard.REGION, properties.path("region").asText(), "widget region");
+            for (JsonNode row : properties.path("metrics")) {
+                List<String> parts = new ArrayList<>();
+                row.forEach(part -> {
+                    if (part.isTextual()) {
+                        parts.add(part.asText());
+                    }
+                });
+                String namespace = parts.get(0);
+                Map<String, String> dimensions = new TreeMap<>();
+                for (int i = 2; i + 1 < parts.size(); i += 2) {
+                    dimensions.put(parts.get(i), parts.get(i + 1));
+                }
+                assertEquals(0, parts.size() % 2, "namespace, name, then dimension name/value pairs: " + row);
+                String where = "dashboard widget '" + properties.path("title").asText() + "' row " + row;
+                if (Dashboard.NAMESPACE.equals(namespace)) {
+                    assertEmitted(parts.get(1), dimensions, where);
+                } else {
+                    assertAwsMetric(namespace, dimensions, where);
+                }
+                shown.add(parts.get(1) + (dimensions.containsKey("outcome") ? " " + dimensions.get("outcome") : ""));
+            }
+        }
+        for (String expected : List.of("Deliveries stored", "Deliveries rejected", "Deliveries duplicate",
+                "Deliveries stored_partially", "Deliveries storage_failed", "DurationMs", "Stored", "Errors",
+                "Throttles", "ConcurrentExecutions", "ThrottledRequests")) {
+            assertTrue(shown.contains(expected), "the dashboard shows " + expected + ": " + shown);
+        }
+
+        Map<String, JsonNode> alarms = resourcesOfType("AWS::CloudWatch::Alarm");
+        alarms.forEach((logicalId, alarm) -> {
+            JsonNode props = properties(alarm);
+            assertTrue(props.path("Metrics").isMissingNode(), logicalId + ": a plain metric alarm");
+            Map<String, String> dimensions = new TreeMap<>();
+            for (JsonNode dimension : props.path("Dimensions")) {
+                JsonNode value = dimension.path("Value");
+                dimensions.put(dimension.path("Name").asText(),
+                        value.isTextual() ? value.asText() : "${" + value.path("Ref").asText() + "}");
+            }
+            JsonNode namespace = props.path("Namespace");
+            String where = "alarm " + logicalId;
+            if (NAMESPACE_PARAMETER.equals(namespace.path("Ref").asText())) {
+                assertEmitted(props.path("MetricName").asText(), dimensions, where);
+            } else {
+                assertAwsMetric(namespace.asText(), dimensions, where);
+            }
         });
-        assertEquals(Map.of("SignatureRejections", "{ $.outcome = \"" + rejected + "\" }",
-                "PartialStores", "{ $.outcome = \"" + partial + "\" }"), patternByMetric);
-        Set<String> alarmed = new java.util.HashSet<>();
-        resourcesOfType("AWS::CloudWatch::Alarm").values()
-                .forEach(alarm -> alarmed.add(properties(alarm).path("MetricName").asText()));
-        assertTrue(alarmed.containsAll(patternByMetric.keySet()), "every filtered outcome has an alarm: " + alarmed);
+    }
+
+    /** One of RequestMetrics' metrics, with exactly one of its dimension sets and values the code logs. */
+    private static void assertEmitted(String metricName, Map<String, String> dimensions, String where) {
+        RequestMetrics.Metric metric = Stream.of(RequestMetrics.Metric.values())
+                .filter(m -> m.metricName.equals(metricName)).findFirst()
+                .orElseThrow(() -> new AssertionError(where + ": the code emits no metric " + metricName));
+        // CloudWatch has a metric only for a dimension set the line declares: any other set has no data.
+        assertTrue(metric.dimensionSets().stream().anyMatch(set -> new TreeSet<>(set).equals(dimensions.keySet())),
+                where + ": dimensions " + dimensions.keySet() + " are none of " + metric.dimensionSets());
+        Set<String> providers = new TreeSet<>(Dashboard.providers());
+        assertTrue(providers.contains(dimensions.get(RequestMetrics.PROVIDER)),
+                where + ": provider " + dimensions.get(RequestMetrics.PROVIDER) + " is none of " + providers);
+        if (dimensions.containsKey(RequestMetrics.OUTCOME)) {
+            Set<String> outcomes = new TreeSet<>();
+            Stream.of(Outcome.Kind.values()).forEach(k -> outcomes.add(k.name().toLowerCase(Locale.ROOT)));
+            assertTrue(outcomes.contains(dimensions.get(RequestMetrics.OUTCOME)),
+                    where + ": outcome " + dimensions.get(RequestMetrics.OUTCOME) + " is none of " + outcomes);
+        }
+    }
+
+    /** An AWS service metric about a resource of this stack. */
+    private static void assertAwsMetric(String namespace, Map<String, String> dimensions, String where) {
+        assertTrue(AWS_NAMESPACES.contains(namespace), where + ": namespace " + namespace
+                + " is neither the " + NAMESPACE_PARAMETER + " parameter nor one of " + AWS_NAMESPACES);
+        Set<String> resources = new TreeSet<>();
+        template.path("Resources").fieldNames().forEachRemaining(resources::add);
+        dimensions.forEach((name, value) -> {
+            if (!"Operation".equals(name)) {
+                Matcher ref = Pattern.compile("^\\$\\{(\\w+)}$").matcher(value);
+                assertTrue(ref.matches() && resources.contains(ref.group(1)),
+                        where + ": dimension " + name + " names a resource of this stack: " + value);
+            }
+        });
+    }
+
+    @Test
+    void metricsNamespaceIsOneParameterForTheFunctionTheDashboardAndTheAlarms() {
+        assertEquals(NAMESPACE_PARAMETER, functionVariables().path("METRICS_NAMESPACE").path("Ref").asText());
+        assertEquals(RequestMetrics.DEFAULT_NAMESPACE,
+                template.path("Parameters").path(NAMESPACE_PARAMETER).path("Default").asText());
+        assertTrue(Dashboard.NAMESPACE.equals("${" + NAMESPACE_PARAMETER + "}"), "the dashboard's namespace");
+        // The dashboard's table references are the tables the function's variables name.
+        JsonNode variables = functionVariables();
+        assertEquals(refOf(variables, "EVENTS_TABLE"), Dashboard.TABLE_RESOURCES.get(WebhookStore.Table.EVENTS));
+        assertEquals(refOf(variables, "POLICIES_TABLE"), Dashboard.TABLE_RESOURCES.get(WebhookStore.Table.POLICIES));
+        assertEquals(refOf(variables, "ASSIGNMENTS_TABLE"),
+                Dashboard.TABLE_RESOURCES.get(WebhookStore.Table.ASSIGNMENTS));
+        assertTrue(resourcesOfType("AWS::Logs::MetricFilter").isEmpty(),
+                "the request metrics come from the log line (EMF): no metric filter");
+        String url = template.path("Outputs").path("DashboardUrl").path("Value").path("Fn::Sub").asText();
+        assertTrue(url.startsWith("https://") && url.endsWith("${Dashboard}"), "DashboardUrl output: " + url);
+    }
+
+    @Test
+    void everyProviderHasItsAlarmsAndEveryAlarmNotifiesTheTopic() {
+        Map<String, JsonNode> alarms = resourcesOfType("AWS::CloudWatch::Alarm");
+        Map<String, Set<String>> kindsByProvider = new TreeMap<>();
+        alarms.forEach((logicalId, alarm) -> {
+            JsonNode props = properties(alarm);
+            for (String actions : List.of("AlarmActions", "OKActions")) {
+                JsonNode condition = props.path(actions).path("Fn::If");
+                assertEquals("HasAlarmTopic", condition.path(0).asText(), logicalId + " " + actions);
+                assertEquals("AlarmTopicArn", condition.path(1).path(0).path("Ref").asText(), logicalId + " " + actions);
+                assertEquals("AWS::NoValue", condition.path(2).path("Ref").asText(), logicalId + " " + actions);
+            }
+            String provider = null;
+            String outcome = null;
+            for (JsonNode dimension : props.path("Dimensions")) {
+                if (RequestMetrics.PROVIDER.equals(dimension.path("Name").asText())) {
+                    provider = dimension.path("Value").asText();
+                }
+                if (RequestMetrics.OUTCOME.equals(dimension.path("Name").asText())) {
+                    outcome = dimension.path("Value").asText();
+                }
+            }
+            if (provider == null) {
+                return;
+            }
+            String metric = props.path("MetricName").asText();
+            String kind = metric + (outcome == null ? "" : " " + outcome);
+            kindsByProvider.computeIfAbsent(provider, p -> new TreeSet<>()).add(kind);
+            if (metric.equals(RequestMetrics.Metric.STORED.metricName)) {
+                // Silence: no stored delivery for SilenceAlarmHours one-hour periods, missing data breaching.
+                assertEquals("breaching", props.path("TreatMissingData").asText(), logicalId);
+                assertEquals("LessThanThreshold", props.path("ComparisonOperator").asText(), logicalId);
+                assertEquals(1, props.path("Threshold").asInt(), logicalId);
+                assertEquals("Sum", props.path("Statistic").asText(), logicalId);
+                assertEquals(3600, props.path("Period").asInt(), logicalId);
+                assertEquals("SilenceAlarmHours", props.path("EvaluationPeriods").path("Ref").asText(), logicalId);
+                assertEquals("SilenceAlarmHours", props.path("DatapointsToAlarm").path("Ref").asText(), logicalId);
+                JsonNode hours = template.path("Parameters").path("SilenceAlarmHours");
+                assertEquals(24, hours.path("Default").asInt());
+                // CloudWatch: Period x EvaluationPeriods <= 7 days for periods of an hour or more.
+                assertTrue(hours.path("MinValue").asInt() >= 1 && 3600 * hours.path("MaxValue").asInt() <= 604_800,
+                        "SilenceAlarmHours bounds");
+            } else {
+                assertEquals("notBreaching", props.path("TreatMissingData").asText(), logicalId);
+                assertEquals("GreaterThanOrEqualToThreshold", props.path("ComparisonOperator").asText(), logicalId);
+            }
+        });
+        Set<String> expected = Set.of("Stored", "Deliveries rejected", "Deliveries stored_partially",
+                "Deliveries storage_failed");
+        Map<String, Set<String>> expectedByProvider = new TreeMap<>();
+        Dashboard.providers().forEach(p -> expectedByProvider.put(p, expected));
+        assertEquals(expectedByProvider, kindsByProvider, "alarm kinds per production provider");
+        assertTrue(alarms.containsKey("FunctionErrorsAlarm") && alarms.containsKey("Api5xxAlarm"),
+                "the function and API alarms stay");
+    }
+
+    private static JsonNode dashboard() {
+        Map<String, JsonNode> dashboards = resourcesOfType("AWS::CloudWatch::Dashboard");
+        assertEquals(1, dashboards.size(), "one dashboard");
+        return dashboards.values().iterator().next();
     }
 
     // ------------------------------------------------------------------------------------------------ helpers

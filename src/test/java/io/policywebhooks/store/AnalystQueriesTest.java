@@ -325,11 +325,15 @@ class AnalystQueriesTest {
         assertEquals(401, line.get("status").asInt());
         assertEquals("vertical-insure", line.get("provider").asText());
         assertEquals("signature mismatch", line.get("reason").asText());
-        assertTrue(template().contains("FilterPattern: '{ $.outcome = \"rejected\" }'"), "template metric filter");
-        assertTrue(template().contains("PolicyWebhooks/${AWS::StackName}"), "template metric namespace");
-        assertTrue(template().contains("MetricName: SignatureRejections"), "template metric name");
-        assertTrue(doc.contains("--namespace PolicyWebhooks/" + stackName() + " --metric-name SignatureRejections"),
-                "doc's get-metric-statistics uses the template's namespace and name");
+        // The line is also the metric (EMF): the doc's get-metric-statistics reads Deliveries by provider and outcome
+        // in the line's (default) namespace.
+        JsonNode directive = line.path("_aws").path("CloudWatchMetrics").path(0);
+        assertEquals("[[\"provider\",\"outcome\"],[\"provider\"]]", directive.path("Dimensions").toString());
+        assertEquals(1, line.get("Deliveries").asInt());
+        assertTrue(doc.contains("--namespace " + directive.path("Namespace").asText() + " --metric-name Deliveries"),
+                "doc's get-metric-statistics uses the line's namespace and metric");
+        assertTrue(doc.contains("--dimensions Name=provider,Value=\"$provider\" Name=outcome,Value=rejected"),
+                "doc's get-metric-statistics selects the rejections by their dimensions");
         // Nothing stored: the object's history is empty.
         Map<String, String> values = placeholders();
         values.put(POLICY_PLACEHOLDER, objectId);
