@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.inject.Inject;
@@ -21,6 +22,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.policywebhooks.store.StateUpdate;
+import io.policywebhooks.store.Tables;
 import io.policywebhooks.store.WebhookStore;
 import io.quarkus.runtime.Startup;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -42,6 +44,9 @@ public class WebhookService {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
+
+    /** Event attributes that are the provider's delivery ids, logged too. */
+    private static final List<String> DELIVERY_IDS = List.of(Tables.CONVOY_EVENT_ID, Tables.CONVOY_IDEMPOTENCY_KEY);
 
     private final WebhookStore store;
     private final Clock clock;
@@ -91,6 +96,7 @@ public class WebhookService {
         long startNanos = System.nanoTime();
         long startMillis = clock.millis(); // the metrics' timestamp
         String type = null;
+        Map<String, Object> extra = Map.of();
         Outcome outcome;
         try {
             if (rawBody.length > maxBodyBytes) {
@@ -101,12 +107,13 @@ public class WebhookService {
                 provider.verify(rawBody, headers);
                 Delivery delivery = map(provider, rawBody, headers);
                 type = delivery.event().type();
+                extra = delivery.event().extra();
                 outcome = store(delivery);
             }
         } catch (InvalidSignatureException e) {
             outcome = Outcome.rejected(e.getMessage());
         }
-        log(provider.name(), type, outcome, ids, startMillis, startNanos);
+        log(provider.name(), type, extra, outcome, ids, startMillis, startNanos);
         return outcome;
     }
 
@@ -151,8 +158,8 @@ public class WebhookService {
      * The request's one log line: pure JSON on one line (Logs Insights and metric filters read its fields) and an EMF
      * document. {@code cold_start} is present, true, on the first request of the instance only.
      */
-    private void log(String provider, String type, Outcome outcome, RequestIds ids, long startMillis,
-            long startNanos) {
+    private void log(String provider, String type, Map<String, Object> extra, Outcome outcome, RequestIds ids,
+            long startMillis, long startNanos) {
         double durationMs = (System.nanoTime() - startNanos) / 1_000_000.0;
         ObjectNode line = JSON.createObjectNode()
                 .put("provider", provider)
@@ -174,6 +181,12 @@ public class WebhookService {
         }
         if (outcome.cause() != null) {
             line.put("cause", outcome.cause());
+        }
+        // The provider's own delivery ids (authentic deliveries only), to find a line from the provider's delivery log.
+        for (String id : DELIVERY_IDS) {
+            if (extra.get(id) instanceof String value) {
+                line.put(id, value);
+            }
         }
         if (ids.lambdaRequestId() != null) {
             line.put("lambda_request_id", ids.lambdaRequestId());

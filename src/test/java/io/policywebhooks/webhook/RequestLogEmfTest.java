@@ -25,7 +25,8 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Every outcome's request log line, produced through the Lambda HTTP path, is a valid EMF document (checked rule by
- * rule by {@link EmfRules}) that carries the Lambda and API Gateway request ids of its invocation.
+ * rule by {@link EmfRules}) that carries the Lambda and API Gateway request ids of its invocation, and an authentic
+ * Convoy delivery's own ids.
  * <p>
  * Quarkus's mock event server builds the API Gateway v2 event itself from a plain HTTP request, without
  * {@code requestContext.requestId}; this test posts a complete v2 event, as API Gateway sends it, to the server's raw
@@ -75,15 +76,17 @@ class RequestLogEmfTest {
         // An event type over DynamoDB's 2048-byte index key limit is left out of the item: stored partially.
         byte[] partial = policyEvent("policy." + "x".repeat(2100));
         byte[] failing = policyEvent("policy.active");
+        String convoyEventId = UUID.randomUUID().toString();
         Map<String, Invocation> invocations = new LinkedHashMap<>();
         List<String> lines;
         try (LogCapture capture = new LogCapture()) {
-            invocations.put("stored", invoke("1099policy", stored, Map.of("X-Convoy-Signature", convoy(stored))));
+            invocations.put("stored", invoke("1099policy", stored, Map.of("X-Convoy-Signature", convoy(stored),
+                    "X-Convoy-Event-ID", convoyEventId, "X-Convoy-Idempotency-Key", "idem-" + convoyEventId)));
             invocations.put("duplicate", invoke("1099policy", stored, Map.of("X-Convoy-Signature", convoy(stored))));
             invocations.put("stored_partially",
                     invoke("1099policy", partial, Map.of("X-Convoy-Signature", convoy(partial))));
             invocations.put("rejected", invoke("vertical-insure", stored, Map.of("VerticalInsure-Signature", "bad")));
-            invocations.put("empty", invoke("1099policy", new byte[0], Map.of()));
+            invocations.put("empty", invoke("1099policy", new byte[0], Map.of("X-Convoy-Event-ID", "unsigned")));
             invocations.put("too_large", invoke("vertical-insure", new byte[131_073], Map.of()));
             FaultProxy.set(FaultProxy.Mode.DOWN);
             try {
@@ -114,6 +117,13 @@ class RequestLogEmfTest {
             boolean storedKind = Outcome.Kind.valueOf(entry.getKey().toUpperCase(Locale.ROOT)).stored();
             assertEquals(storedKind ? 1 : 0, line.path("Stored").asInt(), line.toString());
             assertEquals(1, line.path("Deliveries").asInt());
+            if (entry.getKey().equals("stored")) {
+                // The provider's delivery ids, to find the line from the provider's delivery log.
+                assertEquals(convoyEventId, line.path("convoy_event_id").asText(), line.toString());
+                assertEquals("idem-" + convoyEventId, line.path("convoy_idempotency_key").asText(), line.toString());
+            } else {
+                assertFalse(line.has("convoy_event_id"), "only an authentic delivery's, here none: " + line);
+            }
             assertFalse(line.has("cold_start") && !line.path("cold_start").asBoolean(),
                     "cold_start is true or absent: " + line);
         }
