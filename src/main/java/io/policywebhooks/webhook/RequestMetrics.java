@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -69,22 +70,16 @@ public final class RequestMetrics {
     }
 
     /**
-     * Adds the metric members and the {@code _aws} metadata to {@code line}, which already holds the {@code provider}
-     * and {@code outcome} members the dimensions refer to (EMF: dimension targets are top-level string members,
-     * metric targets top-level numbers).
+     * The {@code CloudWatchMetrics} directives for {@code namespace}: the same for every line, so built once and
+     * shared (never modified after).
      */
-    static void addTo(ObjectNode line, String namespace, long timestampMillis, Outcome.Kind outcome, double durationMs) {
-        line.put(Metric.DELIVERIES.metricName, 1);
-        line.put(Metric.DURATION_MS.metricName, durationMs);
-        line.put(Metric.STORED.metricName, outcome.stored() ? 1 : 0);
+    static ArrayNode directives(String namespace) {
         // One directive per distinct list of dimension sets, so Stored is not published per outcome.
         Map<List<List<String>>, List<Metric>> byDimensions = new LinkedHashMap<>();
         for (Metric metric : Metric.values()) {
             byDimensions.computeIfAbsent(metric.dimensionSets(), d -> new ArrayList<>()).add(metric);
         }
-        ObjectNode aws = line.putObject("_aws");
-        aws.put("Timestamp", timestampMillis);
-        ArrayNode directives = aws.putArray("CloudWatchMetrics");
+        ArrayNode directives = JsonNodeFactory.instance.arrayNode();
         byDimensions.forEach((dimensionSets, metrics) -> {
             ObjectNode directive = directives.addObject();
             directive.put("Namespace", namespace);
@@ -96,5 +91,21 @@ public final class RequestMetrics {
             ArrayNode definitions = directive.putArray("Metrics");
             metrics.forEach(metric -> definitions.addObject().put("Name", metric.metricName).put("Unit", metric.unit));
         });
+        return directives;
+    }
+
+    /**
+     * Adds the metric members and the {@code _aws} metadata to {@code line}, which already holds the {@code provider}
+     * and {@code outcome} members the dimensions refer to (EMF: dimension targets are top-level string members,
+     * metric targets top-level numbers).
+     */
+    static void addTo(ObjectNode line, ArrayNode directives, long timestampMillis, Outcome.Kind outcome,
+            double durationMs) {
+        line.put(Metric.DELIVERIES.metricName, 1);
+        line.put(Metric.DURATION_MS.metricName, durationMs);
+        line.put(Metric.STORED.metricName, outcome.stored() ? 1 : 0);
+        ObjectNode aws = line.putObject("_aws");
+        aws.put("Timestamp", timestampMillis);
+        aws.set("CloudWatchMetrics", directives);
     }
 }

@@ -51,7 +51,8 @@ public class WebhookService {
     private final WebhookStore store;
     private final Clock clock;
     private final int maxBodyBytes;
-    private final String metricsNamespace;
+    /** The EMF directives of every line (namespace, dimension sets, metric names and units). */
+    private final ArrayNode metricDirectives;
     /** Set until the first request of this instance (the function's execution environment) is logged. */
     private final AtomicBoolean coldStart = new AtomicBoolean(true);
 
@@ -80,7 +81,7 @@ public class WebhookService {
         this.store = store;
         this.clock = clock;
         this.maxBodyBytes = maxBodyBytes;
-        this.metricsNamespace = RequestMetrics.checkNamespace(metricsNamespace);
+        this.metricDirectives = RequestMetrics.directives(RequestMetrics.checkNamespace(metricsNamespace));
     }
 
     /**
@@ -197,7 +198,7 @@ public class WebhookService {
         if (coldStart.compareAndSet(true, false)) {
             line.put("cold_start", true);
         }
-        RequestMetrics.addTo(line, metricsNamespace, startMillis, outcome.kind(), durationMs);
+        RequestMetrics.addTo(line, metricDirectives, startMillis, outcome.kind(), durationMs);
         REQUESTS.log(outcome.status() >= 500 ? Logger.Level.ERROR : Logger.Level.INFO, line.toString());
     }
 }
