@@ -108,7 +108,7 @@ public class WebhookService {
                 provider.verify(rawBody, headers);
                 Delivery delivery = map(provider, rawBody, headers);
                 type = delivery.event().type();
-                extra = delivery.event().extra();
+                extra = delivery.event().extra() == null ? Map.of() : delivery.event().extra();
                 outcome = store(delivery);
             }
         } catch (InvalidSignatureException e) {
