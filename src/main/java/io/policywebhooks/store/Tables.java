@@ -45,8 +45,13 @@ public final class Tables {
     public static final String CONVOY_IDEMPOTENCY_KEY = "convoy_idempotency_key";
     public static final String CONVOY_EVENT_ID = "convoy_event_id";
     public static final String IS_TEST = "is_test";
-    public static final String EVENTS_BY_OBJECT = "object_id-received_at-index";
-    public static final String EVENTS_BY_TYPE = "type-received_at-index";
+    /**
+     * One object's history (analysts' question 2). Projects what the history lists ({@link #EVENTS_BY_OBJECT_ATTRIBUTES})
+     * and never the body: the full event is a GetItem/BatchGetItem by {@code event_id} (docs/queries.md).
+     */
+    public static final String EVENTS_BY_OBJECT = "object_id-received_at-include";
+    /** Events of a type in a period (question 4): keys only, the count needs nothing else. */
+    public static final String EVENTS_BY_TYPE = "type-received_at-keys";
 
     // Policies and assignments tables (latest state)
     public static final String POLICY_ID = "policy_id";
@@ -85,22 +90,38 @@ public final class Tables {
     /** On a policy an endorsement replaced: the id of the policy that replaced it. */
     public static final String SUPERSEDED_BY = "superseded_by";
     public static final String UPDATED_AT = "updated_at";
-    public static final String POLICIES_BY_STATUS = "status-policy_id-index";
-    public static final String ASSIGNMENTS_BY_CONTRACTOR = "contractor-assignment_id-index";
-    public static final String ASSIGNMENTS_BY_JOB = "job-assignment_id-index";
+    /** Policies in a status (question 1), with what that list shows ({@link #POLICIES_BY_STATUS_ATTRIBUTES}). */
+    public static final String POLICIES_BY_STATUS = "status-policy_id-include";
+    /** A contractor's assignments and their coverage (question 3): {@link #ASSIGNMENTS_BY_CONTRACTOR_ATTRIBUTES}. */
+    public static final String ASSIGNMENTS_BY_CONTRACTOR = "contractor-assignment_id-include";
+    /** A job's assignments: no documented question reads more than their ids, so keys only. */
+    public static final String ASSIGNMENTS_BY_JOB = "job-assignment_id-keys";
+
+    /*
+     * What each index projects besides the keys (docs/queries.md, "What the indexes hold", has the reasoning). Every
+     * attribute an index holds is written again on every change of it, so the indexes hold only small attributes the
+     * documented queries list or filter on, and none that changes on every delivery (deliveries, last_received_at,
+     * last_event_*, updated_at): a redelivery or a state write that changes none of them writes no index at all.
+     * Index names end in the projection because DynamoDB cannot change a projection in place (README, "Upgrading").
+     */
+    public static final List<String> EVENTS_BY_OBJECT_ATTRIBUTES = List.of(PROVIDER_ATTRIBUTE, TYPE, CREATED_AT);
+    public static final List<String> POLICIES_BY_STATUS_ATTRIBUTES = List.of(PROVIDER_ATTRIBUTE, CONTRACTOR,
+            EFFECTIVE_DATE, EXPIRATION_DATE);
+    public static final List<String> ASSIGNMENTS_BY_CONTRACTOR_ATTRIBUTES = List.of(STATUS, JOB, POLICY,
+            EFFECTIVE_DATE, END_DATE);
 
     /** Table names, from EVENTS_TABLE, POLICIES_TABLE and ASSIGNMENTS_TABLE. */
     public record Names(String events, String policies, String assignments) {
     }
 
     private static final GlobalSecondaryIndex[] EVENTS_INDEXES = {
-        index(EVENTS_BY_OBJECT, OBJECT_ID, RECEIVED_AT),
-        index(EVENTS_BY_TYPE, TYPE, RECEIVED_AT)};
+        index(EVENTS_BY_OBJECT, OBJECT_ID, RECEIVED_AT, include(EVENTS_BY_OBJECT_ATTRIBUTES)),
+        index(EVENTS_BY_TYPE, TYPE, RECEIVED_AT, keysOnly())};
     private static final GlobalSecondaryIndex[] POLICIES_INDEXES = {
-        index(POLICIES_BY_STATUS, STATUS, POLICY_ID)};
+        index(POLICIES_BY_STATUS, STATUS, POLICY_ID, include(POLICIES_BY_STATUS_ATTRIBUTES))};
     private static final GlobalSecondaryIndex[] ASSIGNMENTS_INDEXES = {
-        index(ASSIGNMENTS_BY_CONTRACTOR, CONTRACTOR, ASSIGNMENT_ID),
-        index(ASSIGNMENTS_BY_JOB, JOB, ASSIGNMENT_ID)};
+        index(ASSIGNMENTS_BY_CONTRACTOR, CONTRACTOR, ASSIGNMENT_ID, include(ASSIGNMENTS_BY_CONTRACTOR_ATTRIBUTES)),
+        index(ASSIGNMENTS_BY_JOB, JOB, ASSIGNMENT_ID, keysOnly())};
 
     public static List<CreateTableRequest> all(Names names) {
         return List.of(
@@ -153,12 +174,20 @@ public final class Tables {
                 .build();
     }
 
-    private static GlobalSecondaryIndex index(String name, String hashKey, String rangeKey) {
+    private static GlobalSecondaryIndex index(String name, String hashKey, String rangeKey, Projection projection) {
         return GlobalSecondaryIndex.builder()
                 .indexName(name)
                 .keySchema(KeySchemaElement.builder().attributeName(hashKey).keyType(KeyType.HASH).build(),
                         KeySchemaElement.builder().attributeName(rangeKey).keyType(KeyType.RANGE).build())
-                .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
+                .projection(projection)
                 .build();
+    }
+
+    private static Projection include(List<String> nonKeyAttributes) {
+        return Projection.builder().projectionType(ProjectionType.INCLUDE).nonKeyAttributes(nonKeyAttributes).build();
+    }
+
+    private static Projection keysOnly() {
+        return Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build();
     }
 }

@@ -137,18 +137,104 @@ class TemplateAgreementTest {
                 codeIndexes.put(index.indexName(), keySchema(index.keySchema()) + " projection "
                         + index.projection().projectionTypeAsString() + nonKey(index.projection().nonKeyAttributes()));
             }
-            Map<String, String> templateIndexes = new TreeMap<>();
-            for (JsonNode index : props.path("GlobalSecondaryIndexes")) {
-                List<String> nonKey = new ArrayList<>();
-                index.path("Projection").path("NonKeyAttributes").forEach(n -> nonKey.add(n.asText()));
-                assertNull(templateIndexes.put(index.path("IndexName").asText(),
-                        keySchema(index.path("KeySchema")) + " projection "
-                                + index.path("Projection").path("ProjectionType").asText() + nonKey(nonKey)),
-                        where + " declares index " + index.path("IndexName").asText() + " twice");
-            }
-            assertEquals(codeIndexes, templateIndexes, where + " GlobalSecondaryIndexes");
+            Map<String, String> templateIndexes = templateIndexes(props, DEFAULT_UPGRADE_STEP, where);
+            assertEquals(codeIndexes, templateIndexes, where + " GlobalSecondaryIndexes (projection type and "
+                    + "NonKeyAttributes included), IndexUpgradeStep at its default");
             assertTrue(props.path("LocalSecondaryIndexes").isMissingNode(), where + ": the code declares no LSI");
         });
+    }
+
+    /** The value of IndexUpgradeStep that a new stack deploys, and every step an existing stack goes through. */
+    private static final String DEFAULT_UPGRADE_STEP = "done";
+    private static final List<String> UPGRADE_STEPS = List.of("1", "2", "3", DEFAULT_UPGRADE_STEP);
+
+    /**
+     * A stack deployed with the previous release's indexes (each named {@code <hash>-<range>-index}, projecting ALL)
+     * reaches the code's indexes through IndexUpgradeStep 1, 2, 3, done: each deploy may create or delete only one
+     * index per table (DynamoDB's UpdateTable limit; CloudFormation fails the update otherwise), and an index kept
+     * from one step to the next must keep its definition (CloudFormation cannot change a projection in place).
+     */
+    @Test
+    void indexUpgradeStepsChangeOneIndexPerTablePerDeployAndEndAtTheCode() {
+        JsonNode parameter = template.path("Parameters").path("IndexUpgradeStep");
+        assertEquals(DEFAULT_UPGRADE_STEP, parameter.path("Default").asText(), "IndexUpgradeStep default");
+        List<String> allowed = new ArrayList<>();
+        parameter.path("AllowedValues").forEach(v -> allowed.add(v.asText()));
+        assertEquals(UPGRADE_STEPS, allowed, "IndexUpgradeStep AllowedValues");
+
+        Map<String, JsonNode> templateTables = resourcesOfType("AWS::DynamoDB::Table");
+        for (CreateTableRequest code : codeTables()) {
+            String hash = hashKey(code.keySchema());
+            Map.Entry<String, JsonNode> resource = templateTables.entrySet().stream()
+                    .filter(e -> hashKey(properties(e.getValue()).path("KeySchema")).equals(hash)).findFirst()
+                    .orElseThrow();
+            String where = resource.getKey();
+            Map<String, String> previous = new TreeMap<>();
+            for (GlobalSecondaryIndex index : code.globalSecondaryIndexes()) {
+                List<String> keys = index.keySchema().stream().map(KeySchemaElement::attributeName).toList();
+                previous.put(String.join("-", keys) + "-index", keySchema(index.keySchema()) + " projection ALL");
+            }
+            String from = "the previous release";
+            for (String step : UPGRADE_STEPS) {
+                Map<String, String> next = templateIndexes(properties(resource.getValue()), step, where);
+                Set<String> created = new TreeSet<>(next.keySet());
+                created.removeAll(previous.keySet());
+                Set<String> deleted = new TreeSet<>(previous.keySet());
+                deleted.removeAll(next.keySet());
+                assertTrue(created.size() + deleted.size() <= 1, where + ": from " + from + " to IndexUpgradeStep "
+                        + step + " creates " + created + " and deletes " + deleted + " (one per update at most)");
+                for (String kept : next.keySet()) {
+                    if (previous.containsKey(kept)) {
+                        assertEquals(previous.get(kept), next.get(kept), where + ": index " + kept + " changes "
+                                + "its definition in place at IndexUpgradeStep " + step);
+                    }
+                }
+                previous = next;
+                from = "IndexUpgradeStep " + step;
+            }
+        }
+    }
+
+    /** A table's GlobalSecondaryIndexes as deployed with IndexUpgradeStep = {@code step}: name → keys and projection. */
+    private static Map<String, String> templateIndexes(JsonNode props, String step, String where) {
+        Map<String, String> indexes = new TreeMap<>();
+        for (JsonNode entry : props.path("GlobalSecondaryIndexes")) {
+            JsonNode index = entry;
+            if (entry.has("Fn::If")) {
+                JsonNode branches = entry.path("Fn::If");
+                index = condition(template.path("Conditions").path(branches.path(0).asText()), step)
+                        ? branches.path(1) : branches.path(2);
+            }
+            if (index.path("Ref").asText().equals("AWS::NoValue")) {
+                continue;
+            }
+            List<String> nonKey = new ArrayList<>();
+            index.path("Projection").path("NonKeyAttributes").forEach(n -> nonKey.add(n.asText()));
+            assertNull(indexes.put(index.path("IndexName").asText(), keySchema(index.path("KeySchema"))
+                    + " projection " + index.path("Projection").path("ProjectionType").asText() + nonKey(nonKey)),
+                    where + " declares index " + index.path("IndexName").asText() + " twice");
+        }
+        return indexes;
+    }
+
+    /** The template's conditions on IndexUpgradeStep: Fn::Equals with it, Fn::Or, Fn::Not, Condition. */
+    private static boolean condition(JsonNode node, String step) {
+        if (node.has("Condition")) {
+            return condition(template.path("Conditions").path(node.path("Condition").asText()), step);
+        }
+        if (node.has("Fn::Not")) {
+            return !condition(node.path("Fn::Not").path(0), step);
+        }
+        if (node.has("Fn::Or")) {
+            boolean any = false;
+            for (JsonNode operand : node.path("Fn::Or")) {
+                any |= condition(operand, step);
+            }
+            return any;
+        }
+        JsonNode equals = node.path("Fn::Equals");
+        assertEquals("IndexUpgradeStep", equals.path(0).path("Ref").asText(), "condition not understood: " + node);
+        return equals.path(1).asText().equals(step);
     }
 
     @Test

@@ -40,10 +40,13 @@ import io.policywebhooks.verticalinsure.VerticalInsureSigner;
 import io.quarkus.test.junit.QuarkusTest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.Select;
@@ -70,8 +73,11 @@ class AnalystQueriesTest {
     static final String NOW_PLACEHOLDER = "2026-11-26T12:00:00.000Z";
 
     static final Set<String> CHECKS = Set.of("active-policies", "active-unexpired-policies", "policy-history",
-            "policy-state", "contractor-assignments", "contractor-covered-assignments", "events-of-type-this-week",
-            "deliveries-of-type");
+            "policy-history-full", "policy-state", "contractor-assignments", "contractor-covered-assignments",
+            "events-of-type-this-week", "deliveries-of-type");
+    /** The shell variable the two-step blocks splice the first step's keys into (at most 100 per batch). */
+    static final String KEYS_VARIABLE = "$keys";
+    static final int BATCH_GET_MAX_KEYS = 100;
     /** The event type section 4b shows; the test counts its own type under it. */
     static final String PAYOUT_PLACEHOLDER = "payout_report_published";
 
@@ -168,7 +174,8 @@ class AnalystQueriesTest {
         assertEquals(CHECKS, blocks.keySet(), "check blocks in docs/queries.md");
         List<String> all = commands(doc);
         long local = all.stream().filter(c -> c.contains("--endpoint-url")).count();
-        assertEquals(CHECKS.size(), local, "every local aws dynamodb command sits in its own check block: " + all);
+        long checked = blocks.values().stream().mapToLong(b -> b.local().size()).sum();
+        assertEquals(checked, local, "every local aws dynamodb command sits in a check block: " + all);
         assertFalse(doc.contains("dynamodb scan"), "the analysts' queries use indexes, never a scan");
     }
 
@@ -204,9 +211,66 @@ class AnalystQueriesTest {
         }
     }
 
+    /** 2b: the index holds no body, so the doc fetches the full events by key from the ids the index gives. */
+    @Test
+    void policyHistoryInFullByKey() {
+        List<Map<String, AttributeValue>> items = runTwoStep("policy-history-full");
+        assertEquals(Set.of("policy.active", "policy.cancelled", "policy.active.media"),
+                items.stream().map(i -> s(i, Tables.TYPE)).collect(Collectors.toSet()), "history of " + historyPolicy);
+        for (Map<String, AttributeValue> item : items) {
+            assertTrue(s(item, Tables.RAW_BODY).contains(historyPolicy), "raw body by key: " + item);
+            assertNotNull(item.get(Tables.PAYLOAD), "parsed payload by key: " + item);
+        }
+        // ... and the index alone does not have them: asked for everything, it answers what it projects.
+        List<Map<String, AttributeValue>> fromIndex = dynamo.query(QueryRequest.builder()
+                .tableName(DynaliteResource.TABLES.events()).indexName(Tables.EVENTS_BY_OBJECT)
+                .keyConditionExpression("object_id = :id")
+                .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(historyPolicy))).build()).items();
+        assertEquals(3, fromIndex.size());
+        fromIndex.forEach(i -> assertFalse(i.containsKey(Tables.RAW_BODY) || i.containsKey(Tables.PAYLOAD),
+                "the index projects no body: " + i));
+    }
+
+    /**
+     * Each index answers with its keys and projected attributes only, as DynamoDB does for a projection other than
+     * ALL (dynalite stores the projected entry, so it behaves the same): the doc's queries ask for nothing more.
+     */
+    @Test
+    void eachIndexHoldsOnlyItsProjection() {
+        Map<String, Map<String, String>> partitions = Map.of(
+                Tables.EVENTS_BY_OBJECT, Map.of(Tables.OBJECT_ID, historyPolicy),
+                Tables.EVENTS_BY_TYPE, Map.of(Tables.TYPE, typeT),
+                Tables.POLICIES_BY_STATUS, Map.of(Tables.STATUS, "ACTIVE"),
+                Tables.ASSIGNMENTS_BY_CONTRACTOR, Map.of(Tables.CONTRACTOR, contractor),
+                Tables.ASSIGNMENTS_BY_JOB, Map.of(Tables.JOB, "jb_" + run));
+        for (CreateTableRequest table : Tables.all(DynaliteResource.TABLES)) {
+            for (GlobalSecondaryIndex index : table.globalSecondaryIndexes()) {
+                Set<String> allowed = new java.util.HashSet<>();
+                allowed.add(table.keySchema().get(0).attributeName());
+                index.keySchema().forEach(k -> allowed.add(k.attributeName()));
+                assertTrue(index.projection().projectionType() != software.amazon.awssdk.services.dynamodb.model
+                        .ProjectionType.ALL, index.indexName() + " projects ALL");
+                if (index.projection().hasNonKeyAttributes()) {
+                    allowed.addAll(index.projection().nonKeyAttributes());
+                }
+                Map.Entry<String, String> partition = partitions.get(index.indexName()).entrySet().iterator().next();
+                List<Map<String, AttributeValue>> items = dynamo.query(QueryRequest.builder()
+                        .tableName(table.tableName()).indexName(index.indexName())
+                        .keyConditionExpression("#k = :v").expressionAttributeNames(Map.of("#k", partition.getKey()))
+                        .expressionAttributeValues(Map.of(":v", AttributeValue.fromS(partition.getValue())))
+                        .build()).items();
+                assertFalse(items.isEmpty(), "nothing in " + index.indexName() + " for " + partition);
+                for (Map<String, AttributeValue> item : items) {
+                    assertTrue(allowed.containsAll(item.keySet()), index.indexName() + " answered " + item.keySet()
+                            + ", projects " + allowed);
+                }
+            }
+        }
+    }
+
     @Test
     void policyState() {
-        Map<String, AttributeValue> item = getItem(blocks.get("policy-state").local());
+        Map<String, AttributeValue> item = getItem(blocks.get("policy-state").local().get(0));
         assertEquals("CANCELLED", s(item, Tables.STATUS), item.toString());
         assertEquals("policy.cancelled", s(item, Tables.LAST_EVENT_TYPE));
     }
@@ -235,12 +299,12 @@ class AnalystQueriesTest {
         // The week boundary is a real key condition: from after the seeding, nothing.
         Map<String, String> later = placeholders();
         later.put(WEEK_START_PLACEHOLDER, Attributes.iso(seedEnd.plusSeconds(1)));
-        assertEquals(0, query(blocks.get("events-of-type-this-week").local(), later).count());
+        assertEquals(0, query(blocks.get("events-of-type-this-week").local().get(0), later).count());
     }
 
     @Test
     void deliveriesOfType() {
-        List<Map<String, AttributeValue>> items = run("deliveries-of-type").items();
+        List<Map<String, AttributeValue>> items = runTwoStep("deliveries-of-type");
         assertEquals(3, items.size(), "distinct events of " + typeT);
         int deliveries = items.stream().mapToInt(i -> Integer.parseInt(i.get(Tables.DELIVERIES).n())).sum();
         assertEquals(4, deliveries, "three events, one of them delivered twice");
@@ -257,17 +321,28 @@ class AnalystQueriesTest {
                 DynaliteResource.TABLES.policies(), "$POLICIES_TABLE",
                 DynaliteResource.TABLES.assignments(), "$ASSIGNMENTS_TABLE");
         for (Map.Entry<String, Block> entry : blocks.entrySet()) {
-            List<String> expected = new ArrayList<>();
-            List<String> local = words(entry.getValue().local());
-            for (int i = 0; i < local.size(); i++) {
-                if (local.get(i).equals("--endpoint-url")) {
-                    i++;
-                } else {
-                    expected.add(variables.getOrDefault(local.get(i), local.get(i)));
+            List<String> locals = entry.getValue().local();
+            List<String> deployeds = entry.getValue().deployed();
+            assertEquals(locals.size(), deployeds.size(), "a deployed command for each local one in check "
+                    + entry.getKey());
+            for (int c = 0; c < locals.size(); c++) {
+                List<String> expected = new ArrayList<>();
+                List<String> local = words(locals.get(c));
+                for (int i = 0; i < local.size(); i++) {
+                    if (local.get(i).equals("--endpoint-url")) {
+                        i++;
+                    } else {
+                        String word = local.get(i);
+                        for (Map.Entry<String, String> table : variables.entrySet()) {
+                            // a table name as a whole word, or as the key of --request-items' JSON
+                            word = word.equals(table.getKey()) ? table.getValue()
+                                    : word.replace("\"" + table.getKey() + "\"", "\"" + table.getValue() + "\"");
+                        }
+                        expected.add(word);
+                    }
                 }
+                assertEquals(expected, words(deployeds.get(c)), "deployed twin of " + entry.getKey());
             }
-            assertNotNull(entry.getValue().deployed(), "no deployed command in check " + entry.getKey());
-            assertEquals(expected, words(entry.getValue().deployed()), "deployed twin of " + entry.getKey());
         }
         for (String output : new String[] {"EventsTableName", "PoliciesTableName", "AssignmentsTableName",
                 "FunctionLogGroupName"}) {
@@ -284,7 +359,8 @@ class AnalystQueriesTest {
         tables.put("EventsTableName", all.get(0));
         tables.put("PoliciesTableName", all.get(1));
         tables.put("AssignmentsTableName", all.get(2));
-        Pattern from = Pattern.compile("FROM \"<(\\w+)>\"(?:\\.\"([^\"]+)\")?\\s+WHERE\\s+\"?(\\w+)\"?\\s*=");
+        Pattern from = Pattern.compile(
+                "FROM \"<(\\w+)>\"(?:\\.\"([^\"]+)\")?\\s+WHERE\\s+\"?(\\w+)\"?\\s*(?:=|IN \\[)");
         Matcher m = from.matcher(doc);
         int statements = 0;
         while (m.find()) {
@@ -337,7 +413,7 @@ class AnalystQueriesTest {
         // Nothing stored: the object's history is empty.
         Map<String, String> values = placeholders();
         values.put(POLICY_PLACEHOLDER, objectId);
-        assertEquals(0, query(blocks.get("policy-history").local(), values).items().size());
+        assertEquals(0, query(blocks.get("policy-history").local().get(0), values).items().size());
     }
 
     // ------------------------------------------------------------------ seeding
@@ -368,7 +444,8 @@ class AnalystQueriesTest {
 
     // ------------------------------------------------------------------ the doc, read
 
-    record Block(String local, String deployed) {
+    /** A check block's local commands and their deployed twins, in order (a two-step block has two of each). */
+    record Block(List<String> local, List<String> deployed) {
     }
 
     Map<String, String> placeholders() {
@@ -387,18 +464,13 @@ class AnalystQueriesTest {
         Map<String, Block> blocks = new LinkedHashMap<>();
         Matcher m = Pattern.compile("<!-- check: ([\\w-]+) -->\\s*```bash\\n(.*?)```", Pattern.DOTALL).matcher(doc);
         while (m.find()) {
-            String local = null;
-            String deployed = null;
+            List<String> local = new ArrayList<>();
+            List<String> deployed = new ArrayList<>();
             for (String command : commands(m.group(2))) {
-                if (command.contains("--endpoint-url")) {
-                    assertEquals(null, local, "one local command in check " + m.group(1));
-                    local = command;
-                } else {
-                    assertEquals(null, deployed, "one deployed command in check " + m.group(1));
-                    deployed = command;
-                }
+                (command.contains("--endpoint-url") ? local : deployed).add(command);
             }
-            assertNotNull(local, "no local command in check " + m.group(1));
+            assertFalse(local.isEmpty(), "no local command in check " + m.group(1));
+            assertTrue(local.size() <= 2, "one command, or a query and its batch-get-item, in check " + m.group(1));
             assertEquals(null, blocks.put(m.group(1), new Block(local, deployed)), "check " + m.group(1) + " twice");
         }
         return blocks;
@@ -473,6 +545,10 @@ class AnalystQueriesTest {
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 3; i < words.size(); i++) {
             String name = words.get(i);
+            if (name.equals(">")) { // the first step writes its answer to a file: nothing after is an option
+                assertEquals(i + 2, words.size(), "one file after > in " + command);
+                break;
+            }
             assertTrue(name.startsWith("--"), "not an option: " + name + " in " + command);
             if (name.equals("--scan-index-forward") || name.equals("--no-scan-index-forward")) {
                 options.put(name, "");
@@ -486,9 +562,11 @@ class AnalystQueriesTest {
             assertEquals(null, options.put(name, value), name + " twice in " + command);
         }
         assertEquals(LOCAL_ENDPOINT, options.remove("--endpoint-url"), "local endpoint of " + command);
-        String table = options.get("--table-name");
-        assertTrue(Set.of(DynaliteResource.TABLES.events(), DynaliteResource.TABLES.policies(),
-                DynaliteResource.TABLES.assignments()).contains(table), "local table name " + table);
+        if (!operation.equals("batch-get-item")) {
+            String table = options.get("--table-name");
+            assertTrue(Set.of(DynaliteResource.TABLES.events(), DynaliteResource.TABLES.policies(),
+                    DynaliteResource.TABLES.assignments()).contains(table), "local table name " + table);
+        }
         return options;
     }
 
@@ -498,7 +576,72 @@ class AnalystQueriesTest {
     Result run(String check) {
         Block block = blocks.get(check);
         assertNotNull(block, "no check block " + check + " in docs/queries.md");
-        return query(block.local(), placeholders());
+        assertEquals(1, block.local().size(), "one command in check " + check);
+        return query(block.local().get(0), placeholders());
+    }
+
+    /**
+     * A two-step block as the shell runs it: the query's {@code Items} (what {@code --query Items --output json}
+     * writes to keys.json: the keys), cut into batches of at most 100 as the doc's jq line does, each spliced into
+     * the batch-get-item's {@code --request-items} for {@code $keys} and sent.
+     */
+    List<Map<String, AttributeValue>> runTwoStep(String check) {
+        Block block = blocks.get(check);
+        assertNotNull(block, "no check block " + check + " in docs/queries.md");
+        assertEquals(2, block.local().size(), "a query and a batch-get-item in check " + check);
+        String query = block.local().get(0);
+        Map<String, String> queryOptions = options(query, "query", placeholders());
+        assertEquals("Items", queryOptions.get("--query"), "the first step keeps the items: " + query);
+        assertEquals("json", queryOptions.get("--output"), "the first step writes JSON: " + query);
+        assertTrue(words(query).contains(">"), "the first step writes keys.json: " + query);
+        List<Map<String, AttributeValue>> keys = query(query, placeholders()).items();
+        assertFalse(keys.isEmpty(), "no keys from " + query);
+
+        Map<String, String> batch = options(block.local().get(1), "batch-get-item", placeholders());
+        assertEquals(Set.of("--request-items"), batch.keySet(), block.local().get(1));
+        String template = batch.get("--request-items");
+        assertTrue(template.contains(KEYS_VARIABLE), "the keys go in as " + KEYS_VARIABLE + ": " + template);
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += BATCH_GET_MAX_KEYS) {
+            List<Map<String, AttributeValue>> slice = keys.subList(from, Math.min(keys.size(), from + BATCH_GET_MAX_KEYS));
+            JsonNode requestItems = readJson(template.replace(KEYS_VARIABLE, cliJson(slice)));
+            Map<String, KeysAndAttributes> request = new HashMap<>();
+            requestItems.fields().forEachRemaining(table -> {
+                KeysAndAttributes.Builder read = KeysAndAttributes.builder();
+                table.getValue().fields().forEachRemaining(field -> {
+                    switch (field.getKey()) {
+                        case "Keys" -> {
+                            List<Map<String, AttributeValue>> batchKeys = new ArrayList<>();
+                            field.getValue().forEach(k -> batchKeys.add(attributeMap(k.toString())));
+                            read.keys(batchKeys);
+                        }
+                        case "ProjectionExpression" -> read.projectionExpression(field.getValue().asText());
+                        case "ExpressionAttributeNames" -> read.expressionAttributeNames(
+                                names(field.getValue().toString()));
+                        default -> fail("request-items field not translated: " + field.getKey());
+                    }
+                });
+                request.put(table.getKey(), read.build());
+            });
+            BatchGetItemResponse answer = dynamo.batchGetItem(BatchGetItemRequest.builder().requestItems(request)
+                    .build());
+            assertTrue(!answer.hasUnprocessedKeys() || answer.unprocessedKeys().isEmpty(), "unprocessed keys");
+            answer.responses().values().forEach(items::addAll);
+        }
+        return items;
+    }
+
+    /** Items as the CLI prints them in DynamoDB JSON ({@code [{"event_id":{"S":"..."}}]}). */
+    static String cliJson(List<Map<String, AttributeValue>> items) {
+        com.fasterxml.jackson.databind.node.ArrayNode array = JSON.createArrayNode();
+        for (Map<String, AttributeValue> item : items) {
+            com.fasterxml.jackson.databind.node.ObjectNode object = array.addObject();
+            item.forEach((name, value) -> {
+                assertNotNull(value.s(), "a key that is not a string: " + item);
+                object.putObject(name).put("S", value.s());
+            });
+        }
+        return array.toString();
     }
 
     /** The command as the SDK request the CLI sends, all pages (the CLI paginates and adds up Count too). */
@@ -519,6 +662,9 @@ class AnalystQueriesTest {
                     Select select = Select.fromValue(value);
                     assertTrue(select != Select.UNKNOWN_TO_SDK_VERSION, "--select " + value);
                     request.select(select);
+                }
+                case "--query", "--output" -> {
+                    // the CLI's own: which part of the answer to print, and how (the request is the same)
                 }
                 case "--scan-index-forward" -> request.scanIndexForward(true);
                 case "--no-scan-index-forward" -> request.scanIndexForward(false);
