@@ -94,7 +94,10 @@ class ReprocessTest {
 
     // ------------------------------------------------------------------------------------------------ mappings
 
-    /** The old mapping: no state for policy.cancelled, and its event stored without object id and type. */
+    /**
+     * The old mapping: no state for policy.cancelled, and its event stored without object id and type, with a parse
+     * note today's mapping does not give.
+     */
     private static final WebhookProvider.Mapper IGNORES_CANCELLED = (raw, json, headers, at) -> {
         Delivery delivery = Ten99PolicyEvents.map(raw, json, headers, at);
         if (!"policy.cancelled".equals(delivery.event().type())) {
@@ -102,7 +105,7 @@ class ReprocessTest {
         }
         EventRecord e = delivery.event();
         return new Delivery(new EventRecord(e.eventId(), e.provider(), e.type(), null, null, e.createdAt(),
-                e.receivedAt(), e.rawBody(), e.payload(), e.extra(), e.parseNote()), List.of());
+                e.receivedAt(), e.rawBody(), e.payload(), e.extra(), "an old note"), List.of());
     };
 
     /** The old mapping: no state for policy.cancelled; the event as today. */
@@ -134,6 +137,8 @@ class ReprocessTest {
         Map<String, AttributeValue> after = event(cancelled);
         assertEquals("pl_1", after.get(Tables.OBJECT_ID).s(), "parsed attributes refreshed");
         assertEquals("policy", after.get(Tables.OBJECT_TYPE).s());
+        assertEquals("an old note", before.get(Tables.PARSE_NOTE).s());
+        assertNull(after.get(Tables.PARSE_NOTE), "what the mapping no longer gives is removed");
         for (String kept : List.of(Tables.EVENT_ID, Tables.RAW_BODY, Tables.RECEIVED_AT, Tables.LAST_RECEIVED_AT,
                 Tables.DELIVERIES, Tables.PAYLOAD, Tables.TYPE, Tables.CREATED_AT)) {
             assertEquals(before.get(kept), after.get(kept), kept + " unchanged");
@@ -245,7 +250,7 @@ class ReprocessTest {
         expected.put(Selection.all().withEventIds(List.of(ids.get(1), ids.get(4), vertical)).withProvider(TEN99)
                 .withReceived(minute2, null), Set.of(ids.get(4)));
 
-        for (Integer pageSize : new Integer[] {1, 2, null}) {
+        for (Integer pageSize : new Integer[] {2, null}) {
             expected.forEach((selection, events) -> {
                 String where = selection + " page size " + pageSize;
                 Recorder dry = new Recorder();
