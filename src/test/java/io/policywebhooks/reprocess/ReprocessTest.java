@@ -371,6 +371,22 @@ class ReprocessTest {
         assertEquals(List.of(Map.of(Tables.CONVOY_IDEMPOTENCY_KEY, "idem-1", Tables.CONVOY_EVENT_ID, "cv-1")), seen);
     }
 
+    /**
+     * DynamoDB returns numbers in its own form (trimmed, no exponent: the body's {@code 1E+3} as {@code 1000}): that is
+     * no change to write.
+     */
+    @Test
+    void numbersTrimmedAsDynamoDbReturnsThemAreNoChange() {
+        receive(Ten99PolicyEvents::map, policyEvent("evt_a", "policy.active", "pl_1", 100), T0);
+        Observed observed = new Observed(dynamo, tables);
+        observed.trimNumbers = true;
+        Map<String, List<Map<String, AttributeValue>>> before = everything();
+        assertEquals(new Reprocessor.Summary(1, 0, 1, 0), new Reprocessor(observed, tables, Reprocess.MAPPERS,
+                Reprocess.STORED_HEADERS, Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
+                .run(Selection.all(), false, new Recorder()));
+        assertEquals(before, everything());
+    }
+
     @Test
     void callsExactlyTheOperationsThePolicyGrants() {
         receive(IGNORES_CANCELLED, policyEvent("evt_c", "policy.cancelled", "pl_1", 100), T0);
@@ -451,7 +467,7 @@ class ReprocessTest {
     private static byte[] policyEvent(String id, String type, String policyId, long createdSeconds) {
         return ("{\"id\":\"" + id + "\",\"type\":\"" + type + "\",\"created\":" + (1_764_000_000L + createdSeconds)
                 + ",\"data\":{\"id\":\"" + policyId + "\",\"object\":\"policy\",\"is_active\":true,"
-                + "\"contractor\":\"cn_1\",\"premium\":12.50}}").getBytes(StandardCharsets.UTF_8);
+                + "\"contractor\":\"cn_1\",\"premium\":12.50,\"limit\":1E+3}}").getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] assignmentEvent(String id, String type, String assignmentId, long createdSeconds) {
@@ -539,6 +555,8 @@ class ReprocessTest {
         int unprocessedRounds;
         int batchGets;
         boolean deleteAfterRead;
+        /** Return numbers without leading and trailing zeroes, as DynamoDB does. */
+        boolean trimNumbers;
 
         Observed(DynamoDbClient real, Tables.Names tables) {
             this.real = real;
@@ -558,11 +576,34 @@ class ReprocessTest {
         public ScanResponse scan(ScanRequest request) {
             called(request.tableName(), request.indexName(), "Scan");
             ScanResponse response = real.scan(request);
+            if (trimNumbers) {
+                response = response.toBuilder().items(response.items().stream().map(Observed::trimmed).toList())
+                        .build();
+            }
             if (deleteAfterRead) {
                 response.items().forEach(item -> real.deleteItem(b -> b.tableName(request.tableName())
                         .key(Map.of(Tables.EVENT_ID, item.get(Tables.EVENT_ID)))));
             }
             return response;
+        }
+
+        private static Map<String, AttributeValue> trimmed(Map<String, AttributeValue> item) {
+            Map<String, AttributeValue> copy = new HashMap<>();
+            item.forEach((name, value) -> copy.put(name, trimmed(value)));
+            return copy;
+        }
+
+        private static AttributeValue trimmed(AttributeValue value) {
+            switch (value.type()) {
+                case N:
+                    return AttributeValue.fromN(new java.math.BigDecimal(value.n()).stripTrailingZeros().toPlainString());
+                case M:
+                    return AttributeValue.fromM(trimmed(value.m()));
+                case L:
+                    return AttributeValue.fromL(value.l().stream().map(Observed::trimmed).toList());
+                default:
+                    return value;
+            }
         }
 
         @Override
