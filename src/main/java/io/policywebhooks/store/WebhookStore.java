@@ -127,8 +127,11 @@ public final class WebhookStore {
         return code != null && code.contains("ValidationException");
     }
 
-    /** The event item, with what DynamoDB would refuse left out and named in {@code leftOut}. */
-    static Map<String, AttributeValue> eventItem(EventRecord event, List<String> leftOut) {
+    /**
+     * The event item, with what DynamoDB would refuse left out and named in {@code leftOut}. Public for the
+     * reprocessor, which refreshes a stored event's parsed attributes to exactly what a delivery would store.
+     */
+    public static Map<String, AttributeValue> eventItem(EventRecord event, List<String> leftOut) {
         Map<String, AttributeValue> item = new HashMap<>();
         Fit fit = new Fit(EVENT_KEY_LIMITS, "event.", leftOut);
         event.extra().forEach((name, value) -> fit.put(item, name, value));

@@ -32,8 +32,10 @@ import io.policywebhooks.webhook.Headers;
  */
 public final class Ten99PolicyEvents {
     public static final String PROVIDER = "1099policy";
-    static final String IDEMPOTENCY_KEY_HEADER = "X-Convoy-Idempotency-Key";
-    static final String EVENT_ID_HEADER = "X-Convoy-Event-ID";
+    /** Read into {@code convoy_idempotency_key}; the reprocessor hands the stored value back under this name. */
+    public static final String IDEMPOTENCY_KEY_HEADER = "X-Convoy-Idempotency-Key";
+    /** Read into {@code convoy_event_id}. */
+    public static final String EVENT_ID_HEADER = "X-Convoy-Event-ID";
     /** Longer body ids fall back to the body hash: the key stays far inside DynamoDB's 2,048 bytes. */
     private static final int MAX_ID_CHARS = 256;
 

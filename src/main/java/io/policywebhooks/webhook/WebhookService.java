@@ -147,7 +147,8 @@ public class WebhookService {
         }
     }
 
-    static JsonNode parse(byte[] rawBody) {
+    /** The body as parsed JSON, or null when it is not JSON: also how the reprocessor re-reads a stored body. */
+    public static JsonNode parse(byte[] rawBody) {
         try {
             return JSON.readTree(rawBody);
         } catch (IOException | RuntimeException notJson) {

@@ -39,6 +39,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 
 import io.policywebhooks.Signers;
+import io.policywebhooks.reprocess.Reprocessor;
 import io.policywebhooks.WebhookSigner;
 import io.policywebhooks.store.Tables;
 import io.policywebhooks.store.WebhookStore;
@@ -447,6 +448,79 @@ class TemplateAgreementTest {
                 .computeIfAbsent("dynamodb:" + o, a -> new TreeSet<>()).add(refOf(variables, tableVariables.get(table)))));
         assertEquals(declared,
                 tablesByAction, "tables per action");
+    }
+
+    /**
+     * The reprocess command's managed policy grants exactly {@link Reprocessor#OPERATIONS} on this stack's tables and
+     * {@link Reprocessor#INDEX_OPERATIONS} on their indexes, is attached to no one by the stack, and none of it reaches
+     * the function's role.
+     */
+    @Test
+    void reprocessPolicyAllowsExactlyTheReprocessorsCallsAndTheFunctionGetsNoneOfThem() {
+        Map<String, JsonNode> managed = resourcesOfType("AWS::IAM::ManagedPolicy");
+        assertEquals(Set.of("ReprocessPolicy"), managed.keySet(), "one managed policy: the reprocessor's");
+        JsonNode props = properties(managed.get("ReprocessPolicy"));
+        for (String attachment : List.of("Roles", "Users", "Groups")) {
+            assertTrue(props.path(attachment).isMissingNode(), "the operator attaches it, not the stack: " + attachment);
+        }
+        assertEquals("ReprocessPolicy",
+                template.path("Outputs").path("ReprocessPolicyArn").path("Value").path("Ref").asText(),
+                "its ARN is an output");
+
+        JsonNode variables = functionVariables();
+        Map<WebhookStore.Table, String> tableIds = Map.of(WebhookStore.Table.EVENTS, refOf(variables, "EVENTS_TABLE"),
+                WebhookStore.Table.POLICIES, refOf(variables, "POLICIES_TABLE"),
+                WebhookStore.Table.ASSIGNMENTS, refOf(variables, "ASSIGNMENTS_TABLE"));
+        Map<String, Set<String>> expected = new TreeMap<>();
+        Reprocessor.OPERATIONS.forEach((table, operations) -> operations.forEach(o -> expected
+                .computeIfAbsent("dynamodb:" + o, a -> new TreeSet<>()).add(tableIds.get(table))));
+        Set<String> eventIndexes = codeTables().get(0).globalSecondaryIndexes().stream()
+                .map(GlobalSecondaryIndex::indexName).collect(Collectors.toSet());
+        Reprocessor.INDEX_OPERATIONS.forEach((index, operations) -> {
+            assertTrue(eventIndexes.contains(index), index + " is an index of the events table");
+            operations.forEach(o -> expected.computeIfAbsent("dynamodb:" + o, a -> new TreeSet<>())
+                    .add(tableIds.get(WebhookStore.Table.EVENTS) + "/index/" + index));
+        });
+
+        Set<String> tables = resourcesOfType("AWS::DynamoDB::Table").keySet();
+        Pattern indexArn = Pattern.compile("^\\$\\{(\\w+)\\.Arn}/index/([\\w.-]+)$");
+        JsonNode document = props.path("PolicyDocument");
+        assertEquals("2012-10-17", document.path("Version").asText());
+        Map<String, Set<String>> granted = new TreeMap<>();
+        for (JsonNode statement : asList(document.path("Statement"))) {
+            assertEquals("Allow", statement.path("Effect").asText(), "statement effect");
+            assertTrue(statement.path("NotAction").isMissingNode() && statement.path("NotResource").isMissingNode(),
+                    "no NotAction/NotResource");
+            Set<String> resources = new TreeSet<>();
+            for (JsonNode resource : asList(statement.path("Resource"))) {
+                assertFalse(resource.toString().contains("*"), "no wildcard in Resource: " + resource);
+                JsonNode getAtt = resource.path("Fn::GetAtt");
+                Matcher index = indexArn.matcher(resource.path("Fn::Sub").asText());
+                if (getAtt.isArray() && getAtt.size() == 2 && "Arn".equals(getAtt.get(1).asText())
+                        && tables.contains(getAtt.get(0).asText())) {
+                    resources.add(getAtt.get(0).asText());
+                } else if (index.matches() && tables.contains(index.group(1))) {
+                    resources.add(index.group(1) + "/index/" + index.group(2));
+                } else {
+                    fail("every Resource is a table of this stack or one of its indexes: " + resource);
+                }
+            }
+            for (JsonNode action : asList(statement.path("Action"))) {
+                assertFalse(action.asText().contains("*"), "no wildcard in Action: " + action);
+                granted.computeIfAbsent(action.asText(), a -> new TreeSet<>()).addAll(resources);
+            }
+        }
+        assertEquals(expected, granted, "ReprocessPolicy: resources per action vs. Reprocessor's operations");
+
+        // The function's role stays what WebhookStore calls (the test above): no reprocessing action, no attachment.
+        Set<String> storeCalls = new TreeSet<>();
+        WebhookStore.OPERATIONS.values().forEach(operations -> operations.forEach(o -> storeCalls.add("dynamodb:" + o)));
+        resourcesOfType("AWS::Serverless::Function").forEach((functionId, function) -> {
+            String policies = properties(function).path("Policies").toString();
+            assertFalse(policies.contains("ReprocessPolicy"), functionId + " is not given the reprocess policy");
+            granted.keySet().stream().filter(action -> !storeCalls.contains(action)).forEach(action ->
+                    assertFalse(policies.contains("\"" + action + "\""), functionId + " may not " + action));
+        });
     }
 
     // ------------------------------------------------------------------------------------------------ (e) data safety

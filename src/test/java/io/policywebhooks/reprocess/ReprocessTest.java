@@ -1,0 +1,656 @@
+package io.policywebhooks.reprocess;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.policywebhooks.DynaliteResource;
+import io.policywebhooks.local.LocalDynamoDb;
+import io.policywebhooks.store.EventRecord;
+import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.WebhookStore;
+import io.policywebhooks.ten99policy.Ten99PolicyEvents;
+import io.policywebhooks.verticalinsure.VerticalInsureEvents;
+import io.policywebhooks.webhook.Delivery;
+import io.policywebhooks.webhook.Headers;
+import io.policywebhooks.webhook.Outcome;
+import io.policywebhooks.webhook.WebhookProvider;
+import io.policywebhooks.webhook.WebhookService;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+
+/**
+ * The reprocessor against dynalite (plain JUnit, its own dynalite, fresh tables per test). Events are stored through
+ * the real flow ({@link WebhookService}) with an "old" mapping, then reprocessed with the production mappings.
+ */
+class ReprocessTest {
+    private static final String TEN99 = Ten99PolicyEvents.PROVIDER;
+    private static final Instant T0 = Instant.parse("2026-11-30T08:00:00Z");
+    private static final AtomicInteger TABLE_SETS = new AtomicInteger();
+
+    private static Process dynalite;
+    private static URI endpoint;
+    private static DynamoDbClient dynamo;
+
+    private Tables.Names tables;
+
+    @BeforeAll
+    static void startDynalite() {
+        int port = DynaliteResource.freePort();
+        dynalite = LocalDynamoDb.startIfAbsent(port);
+        endpoint = URI.create("http://" + LocalDynamoDb.HOST + ":" + port);
+        dynamo = DynaliteResource.client(endpoint);
+    }
+
+    @AfterAll
+    static void stopDynalite() {
+        dynamo.close();
+        if (dynalite != null) {
+            dynalite.destroy();
+        }
+    }
+
+    @BeforeEach
+    void freshTables() {
+        int n = TABLE_SETS.incrementAndGet();
+        tables = new Tables.Names("rp" + n + "-events", "rp" + n + "-policies", "rp" + n + "-assignments");
+        LocalDynamoDb.createTables(dynamo, tables);
+    }
+
+    // ------------------------------------------------------------------------------------------------ mappings
+
+    /**
+     * The old mapping: no state for policy.cancelled, and its event stored without object id and type, with a parse
+     * note today's mapping does not give.
+     */
+    private static final WebhookProvider.Mapper IGNORES_CANCELLED = (raw, json, headers, at) -> {
+        Delivery delivery = Ten99PolicyEvents.map(raw, json, headers, at);
+        if (!"policy.cancelled".equals(delivery.event().type())) {
+            return delivery;
+        }
+        EventRecord e = delivery.event();
+        return new Delivery(new EventRecord(e.eventId(), e.provider(), e.type(), null, null, e.createdAt(),
+                e.receivedAt(), e.rawBody(), e.payload(), e.extra(), "an old note"), List.of());
+    };
+
+    /** The old mapping: no state for policy.cancelled; the event as today. */
+    private static final WebhookProvider.Mapper IGNORES_CANCELLED_STATE = (raw, json, headers, at) -> {
+        Delivery delivery = Ten99PolicyEvents.map(raw, json, headers, at);
+        return "policy.cancelled".equals(delivery.event().type()) ? new Delivery(delivery.event(), List.of())
+                : delivery;
+    };
+
+    // ------------------------------------------------------------------------------------------------ tests
+
+    @Test
+    void reprocessingAppliesTheStateTheOldMappingIgnoredAndRefreshesTheEvent() {
+        String active = receive(IGNORES_CANCELLED, policyEvent("evt_a", "policy.active", "pl_1", 100), T0);
+        String cancelled = receive(IGNORES_CANCELLED, policyEvent("evt_c", "policy.cancelled", "pl_1", 200),
+                T0.plusSeconds(60));
+        assertEquals("ACTIVE", policy("pl_1").get(Tables.STATUS).s());
+        Map<String, AttributeValue> before = event(cancelled);
+        assertNull(before.get(Tables.OBJECT_ID), "the old mapping stored no object id");
+
+        Recorder recorder = new Recorder();
+        assertEquals(new Reprocessor.Summary(2, 1, 1, 0),
+                reprocessor(null).run(Selection.all().withProvider(TEN99), false, recorder));
+        assertEquals(Set.of(active, cancelled), new TreeSet<>(recorder.selected));
+
+        Map<String, AttributeValue> state = policy("pl_1");
+        assertEquals("CANCELLED", state.get(Tables.STATUS).s());
+        assertEquals(cancelled, state.get(Tables.LAST_EVENT_ID).s());
+        Map<String, AttributeValue> after = event(cancelled);
+        assertEquals("pl_1", after.get(Tables.OBJECT_ID).s(), "parsed attributes refreshed");
+        assertEquals("policy", after.get(Tables.OBJECT_TYPE).s());
+        assertEquals("an old note", before.get(Tables.PARSE_NOTE).s());
+        assertNull(after.get(Tables.PARSE_NOTE), "what the mapping no longer gives is removed");
+        for (String kept : List.of(Tables.EVENT_ID, Tables.RAW_BODY, Tables.RECEIVED_AT, Tables.LAST_RECEIVED_AT,
+                Tables.DELIVERIES, Tables.PAYLOAD, Tables.TYPE, Tables.CREATED_AT)) {
+            assertEquals(before.get(kept), after.get(kept), kept + " unchanged");
+        }
+    }
+
+    @Test
+    void reprocessingTwiceChangesNothing() {
+        receive(IGNORES_CANCELLED, policyEvent("evt_a", "policy.active", "pl_1", 100), T0);
+        receive(IGNORES_CANCELLED, policyEvent("evt_c", "policy.cancelled", "pl_1", 200), T0.plusSeconds(60));
+        receive(IGNORES_CANCELLED, assignmentEvent("evt_s", "assignment.active", "as_1", 150), T0.plusSeconds(90));
+        receive(IGNORES_CANCELLED, "not JSON at all".getBytes(StandardCharsets.UTF_8), T0.plusSeconds(120));
+        receive(IGNORES_CANCELLED, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1}, T0.plusSeconds(180));
+        Reprocessor.Summary first = reprocessor(2).run(Selection.all(), false, new Recorder());
+        assertEquals(new Reprocessor.Summary(5, 1, 4, 0), first);
+
+        Map<String, List<Map<String, AttributeValue>>> before = everything();
+        Reprocessor.Summary second = reprocessor(2).run(Selection.all(), false, new Recorder());
+        assertEquals(new Reprocessor.Summary(5, 0, 5, 0), second, "the second run: all unchanged");
+        assertEquals(before, everything(), "every item of the three tables as it was");
+        // and by type, through the index
+        assertEquals(new Reprocessor.Summary(1, 0, 1, 0),
+                reprocessor(2).run(Selection.all().withType("policy.cancelled"), false, new Recorder()));
+        assertEquals(before, everything());
+    }
+
+    @Test
+    void anOlderEventReprocessedNeverOverwritesANewerState() {
+        // cancelled first (created 100, its state ignored then), active later (created 200)
+        receive(IGNORES_CANCELLED_STATE, policyEvent("evt_c", "policy.cancelled", "pl_1", 100), T0);
+        String active = receive(IGNORES_CANCELLED_STATE, policyEvent("evt_a", "policy.active", "pl_1", 200),
+                T0.plusSeconds(60));
+        Map<String, AttributeValue> state = policy("pl_1");
+
+        assertEquals(new Reprocessor.Summary(2, 0, 2, 0),
+                reprocessor(null).run(Selection.all(), false, new Recorder()));
+        assertEquals(state, policy("pl_1"), "the newer state stays, untouched");
+        assertEquals(active, policy("pl_1").get(Tables.LAST_EVENT_ID).s());
+    }
+
+    @Test
+    void aSelectionThatMatchesNothingReportsZero() {
+        Reprocessor.Summary zero = new Reprocessor.Summary(0, 0, 0, 0);
+        for (boolean dryRun : new boolean[] {false, true}) {
+            assertEquals(zero, reprocessor(null).run(Selection.all(), dryRun, new Recorder()), "empty table");
+        }
+        receive(IGNORES_CANCELLED, policyEvent("evt_a", "policy.active", "pl_1", 100), T0);
+        Map<String, List<Map<String, AttributeValue>>> before = everything();
+        List<Selection> nothing = List.of(
+                Selection.all().withProvider(VerticalInsureEvents.PROVIDER),
+                Selection.all().withType("policy.reactivated"),
+                Selection.all().withType("policy.active").withProvider(VerticalInsureEvents.PROVIDER),
+                Selection.all().withReceived(T0.plusMillis(1), null),
+                Selection.all().withReceived(null, T0),
+                Selection.all().withType("policy.active").withReceived(T0.minusSeconds(60), T0),
+                Selection.all().withReceived(T0.plusNanos(1), T0.plusNanos(999_999)),
+                Selection.all().withEventIds(List.of(TEN99 + "#missing")),
+                Selection.all().withEventIds(List.of(TEN99 + "#evt_a")).withType("policy.cancelled"));
+        for (Selection selection : nothing) {
+            for (boolean dryRun : new boolean[] {false, true}) {
+                Recorder recorder = new Recorder();
+                assertEquals(zero, reprocessor(1).run(selection, dryRun, recorder), selection + " dry run " + dryRun);
+                assertTrue(recorder.selected.isEmpty());
+            }
+        }
+        assertEquals(before, everything());
+    }
+
+    @Test
+    void aSelectionByProviderTypeTimeOrIdsPicksExactlyItsEvents() throws IOException {
+        // six 1099Policy events, a minute apart, alternating types; one Vertical Insure event at minute 2.5
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String type = i % 2 == 0 ? "policy.active" : "policy.cancelled";
+            ids.add(receive(IGNORES_CANCELLED, policyEvent("evt_" + i, type, "pl_" + i, 100 + i),
+                    T0.plusSeconds(60L * i)));
+        }
+        String vertical = receive(VerticalInsureEvents.PROVIDER, Reprocess.MAPPERS.get(VerticalInsureEvents.PROVIDER),
+                sample("vertical-insure/policy_bind_complete.json"), Headers.of(Map.of()), T0.plusSeconds(150));
+        Instant minute2 = T0.plusSeconds(120);
+        Instant minute4 = T0.plusSeconds(240);
+
+        Map<Selection, Set<String>> expected = new java.util.LinkedHashMap<>();
+        expected.put(Selection.all(), set(ids, vertical));
+        expected.put(Selection.all().withProvider(TEN99), set(ids));
+        expected.put(Selection.all().withProvider(VerticalInsureEvents.PROVIDER), Set.of(vertical));
+        expected.put(Selection.all().withType("policy.active"), Set.of(ids.get(0), ids.get(2), ids.get(4)));
+        expected.put(Selection.all().withType("policy.active").withProvider(TEN99),
+                Set.of(ids.get(0), ids.get(2), ids.get(4)));
+        expected.put(Selection.all().withType("policy.active").withReceived(minute2, minute4), Set.of(ids.get(2)));
+        expected.put(Selection.all().withType("policy.cancelled").withReceived(minute2, minute4), Set.of(ids.get(3)));
+        expected.put(Selection.all().withType("policy.active").withReceived(minute2, null),
+                Set.of(ids.get(2), ids.get(4)));
+        expected.put(Selection.all().withType("policy.active").withReceived(null, minute4),
+                Set.of(ids.get(0), ids.get(2)));
+        // from is inclusive, to exclusive, to the millisecond
+        expected.put(Selection.all().withReceived(minute2, minute4), Set.of(ids.get(2), vertical, ids.get(3)));
+        expected.put(Selection.all().withReceived(minute2.minusMillis(1), minute4.plusMillis(1)),
+                Set.of(ids.get(2), vertical, ids.get(3), ids.get(4)));
+        expected.put(Selection.all().withReceived(minute2.plusNanos(1), minute4), Set.of(vertical, ids.get(3)));
+        expected.put(Selection.all().withReceived(minute2, null), set(ids.subList(2, 6), vertical));
+        expected.put(Selection.all().withReceived(null, minute2), set(ids.subList(0, 2)));
+        expected.put(Selection.all().withProvider(TEN99).withReceived(minute2, minute4),
+                Set.of(ids.get(2), ids.get(3)));
+        expected.put(Selection.all().withEventIds(List.of(ids.get(1), ids.get(4), TEN99 + "#missing", ids.get(1))),
+                Set.of(ids.get(1), ids.get(4)));
+        expected.put(Selection.all().withEventIds(List.of(ids.get(1), ids.get(4), vertical))
+                .withType("policy.cancelled"), Set.of(ids.get(1)));
+        expected.put(Selection.all().withEventIds(List.of(ids.get(1), ids.get(4), vertical)).withProvider(TEN99)
+                .withReceived(minute2, null), Set.of(ids.get(4)));
+
+        for (Integer pageSize : new Integer[] {2, null}) {
+            expected.forEach((selection, events) -> {
+                String where = selection + " page size " + pageSize;
+                Recorder dry = new Recorder();
+                assertEquals(events.size(), reprocessor(pageSize).run(selection, true, dry).selected(), where);
+                Recorder recorder = new Recorder();
+                Reprocessor.Summary summary = reprocessor(pageSize).run(selection, false, recorder);
+                assertEquals(events, new TreeSet<>(recorder.selected), where);
+                assertEquals(events.size(), recorder.selected.size(), where + ": each once");
+                assertEquals(events.size(), summary.selected(), where);
+                assertEquals(0, summary.failed(), where);
+            });
+        }
+    }
+
+    @Test
+    void manyEventsOfATypeAreReadInBatchesWithProgress() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 130; i++) {
+            ids.add(receive(IGNORES_CANCELLED, policyEvent("evt_" + i, "policy.cancelled", "pl_" + i, 100 + i),
+                    T0.plusSeconds(i)));
+        }
+        Recorder recorder = new Recorder();
+        Reprocessor reprocessor = new Reprocessor(dynamo, tables, Reprocess.MAPPERS, Reprocess.STORED_HEADERS,
+                Clock.systemUTC(), null, 50, Long.MAX_VALUE);
+        assertEquals(new Reprocessor.Summary(130, 130, 0, 0),
+                reprocessor.run(Selection.all().withType("policy.cancelled"), false, recorder));
+        assertEquals(new TreeSet<>(ids), new TreeSet<>(recorder.selected));
+        assertEquals(List.of(50L, 100L), recorder.progress.stream().map(Reprocessor.Summary::selected).toList());
+        assertEquals("CANCELLED", policy("pl_129").get(Tables.STATUS).s());
+    }
+
+    @Test
+    void unprocessedKeysAreReadAgain() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(receive(IGNORES_CANCELLED, policyEvent("evt_" + i, "policy.cancelled", "pl_" + i, 100 + i),
+                    T0.plusSeconds(i)));
+        }
+        Observed observed = new Observed(dynamo, tables);
+        observed.unprocessedRounds = 2; // twice, DynamoDB returns only the first key
+        Recorder recorder = new Recorder();
+        assertEquals(new Reprocessor.Summary(5, 5, 0, 0), new Reprocessor(observed, tables, Reprocess.MAPPERS,
+                Reprocess.STORED_HEADERS, Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
+                .run(Selection.all().withType("policy.cancelled"), false, recorder));
+        assertEquals(new TreeSet<>(ids), new TreeSet<>(recorder.selected));
+        assertEquals(3, observed.batchGets);
+    }
+
+    @Test
+    void bodiesThatAreNotJsonOrNotUtf8AreCountedAndAnEventThatCannotBeReadFailsAlone() {
+        String text = receive(IGNORES_CANCELLED, "not JSON at all".getBytes(StandardCharsets.UTF_8), T0);
+        String binary = receive(IGNORES_CANCELLED, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1}, T0.plusSeconds(1));
+        assertEquals(AttributeValue.Type.B, event(binary).get(Tables.RAW_BODY_BYTES).type());
+        Map<String, List<Map<String, AttributeValue>>> before = everything();
+        assertEquals(new Reprocessor.Summary(2, 0, 2, 0), reprocessor(null).run(Selection.all(), false,
+                new Recorder()));
+        assertEquals(before, everything());
+        assertEquals("body is not JSON", event(text).get(Tables.PARSE_ERROR).s());
+
+        // an item without a body, one of an unknown provider: each fails, the others are still processed
+        dynamo.putItem(b -> b.tableName(tables.events()).item(Map.of(Tables.EVENT_ID, s(TEN99 + "#nobody"),
+                Tables.PROVIDER_ATTRIBUTE, s(TEN99), Tables.RECEIVED_AT, s("2026-11-30T09:00:00.000Z"))));
+        dynamo.putItem(b -> b.tableName(tables.events()).item(Map.of(Tables.EVENT_ID, s("other#x"),
+                Tables.PROVIDER_ATTRIBUTE, s("other"), Tables.RAW_BODY, s("{}"),
+                Tables.RECEIVED_AT, s("2026-11-30T09:00:00.000Z"))));
+        Recorder recorder = new Recorder();
+        assertEquals(new Reprocessor.Summary(4, 0, 2, 2), reprocessor(1).run(Selection.all(), false, recorder));
+        assertEquals(Map.of(TEN99 + "#nobody", "no raw_body stored", "other#x", "no mapping for provider other"),
+                recorder.failed);
+    }
+
+    @Test
+    void aMappingThatNowGivesAnotherIdKeepsTheStoredKey() {
+        WebhookProvider.Mapper legacyIds = (raw, json, headers, at) -> {
+            Delivery d = IGNORES_CANCELLED.map(raw, json, headers, at);
+            EventRecord e = d.event();
+            return new Delivery(new EventRecord(TEN99 + "#legacy-1", e.provider(), e.type(), e.objectType(),
+                    e.objectId(), e.createdAt(), e.receivedAt(), e.rawBody(), e.payload(), e.extra(),
+                    e.parseNote()), d.states());
+        };
+        String stored = receive(legacyIds, policyEvent("evt_c", "policy.cancelled", "pl_1", 100), T0);
+        assertEquals(TEN99 + "#legacy-1", stored);
+
+        Recorder recorder = new Recorder();
+        assertEquals(new Reprocessor.Summary(1, 1, 0, 0), reprocessor(null).run(Selection.all(), false, recorder));
+        assertEquals(Map.of(stored, TEN99 + "#evt_c"), recorder.idChanged);
+        assertEquals(1, everything().get("events").size(), "no item under the new id");
+        assertEquals(stored, policy("pl_1").get(Tables.LAST_EVENT_ID).s(), "the state names the stored event");
+        assertEquals("pl_1", event(stored).get(Tables.OBJECT_ID).s());
+    }
+
+    @Test
+    void anEventItemIsNeverCreated() {
+        String id = receive(IGNORES_CANCELLED, policyEvent("evt_c", "policy.cancelled", "pl_1", 100), T0);
+        Observed observed = new Observed(dynamo, tables);
+        observed.deleteAfterRead = true; // the item goes away between reading and writing it
+        Recorder recorder = new Recorder();
+        assertEquals(new Reprocessor.Summary(1, 0, 0, 1), new Reprocessor(observed, tables, Reprocess.MAPPERS,
+                Reprocess.STORED_HEADERS, Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
+                .run(Selection.all(), false, recorder));
+        assertEquals(Map.of(id, "the event item no longer exists"), recorder.failed);
+        assertTrue(everything().get("events").isEmpty(), "not re-created");
+    }
+
+    @Test
+    void theMappingGetsTheStoredConvoyHeaders() {
+        receive(TEN99, Ten99PolicyEvents::map, policyEvent("evt_a", "policy.active", "pl_1", 100),
+                Headers.of(Map.of("X-Convoy-Idempotency-Key", "idem-1", "X-Convoy-Event-ID", "cv-1")), T0);
+        List<Map<String, Object>> seen = new ArrayList<>();
+        WebhookProvider.Mapper spy = (raw, json, headers, at) -> {
+            Delivery delivery = Ten99PolicyEvents.map(raw, json, headers, at);
+            seen.add(delivery.event().extra());
+            return delivery;
+        };
+        assertEquals(new Reprocessor.Summary(1, 0, 1, 0), new Reprocessor(dynamo, tables, Map.of(TEN99, spy),
+                Reprocess.STORED_HEADERS, Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
+                .run(Selection.all(), false, new Recorder()));
+        assertEquals(List.of(Map.of(Tables.CONVOY_IDEMPOTENCY_KEY, "idem-1", Tables.CONVOY_EVENT_ID, "cv-1")), seen);
+    }
+
+    /**
+     * DynamoDB returns numbers in its own form (trimmed, no exponent: the body's {@code 1E+3} as {@code 1000}): that is
+     * no change to write.
+     */
+    @Test
+    void numbersTrimmedAsDynamoDbReturnsThemAreNoChange() {
+        receive(Ten99PolicyEvents::map, policyEvent("evt_a", "policy.active", "pl_1", 100), T0);
+        Observed observed = new Observed(dynamo, tables);
+        observed.trimNumbers = true;
+        Map<String, List<Map<String, AttributeValue>>> before = everything();
+        assertEquals(new Reprocessor.Summary(1, 0, 1, 0), new Reprocessor(observed, tables, Reprocess.MAPPERS,
+                Reprocess.STORED_HEADERS, Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
+                .run(Selection.all(), false, new Recorder()));
+        assertEquals(before, everything());
+    }
+
+    @Test
+    void callsExactlyTheOperationsThePolicyGrants() {
+        receive(IGNORES_CANCELLED, policyEvent("evt_c", "policy.cancelled", "pl_1", 100), T0);
+        receive(IGNORES_CANCELLED, assignmentEvent("evt_s", "assignment.cancelled", "as_1", 100), T0);
+        Observed observed = new Observed(dynamo, tables);
+        Reprocessor reprocessor = new Reprocessor(observed, tables, Reprocess.MAPPERS, Reprocess.STORED_HEADERS,
+                Clock.systemUTC(), null, 1000, Long.MAX_VALUE);
+        reprocessor.run(Selection.all().withType("policy.cancelled"), true, new Recorder());
+        reprocessor.run(Selection.all().withType("policy.cancelled"), false, new Recorder());
+        reprocessor.run(Selection.all().withEventIds(List.of(TEN99 + "#evt_s")), false, new Recorder());
+        reprocessor.run(Selection.all(), true, new Recorder());
+        reprocessor.run(Selection.all().withProvider(TEN99), false, new Recorder());
+        assertEquals(Reprocessor.OPERATIONS, observed.byTable);
+        assertEquals(Reprocessor.INDEX_OPERATIONS, observed.byIndex);
+    }
+
+    @Test
+    void theCommandRunsAgainstALocalEndpoint() {
+        receive(IGNORES_CANCELLED, policyEvent("evt_c", "policy.cancelled", "pl_1", 100), T0);
+        Map<String, String> environment = Map.of("EVENTS_TABLE", tables.events(), "POLICIES_TABLE",
+                tables.policies(), "ASSIGNMENTS_TABLE", tables.assignments());
+        String[] local = {"--endpoint", endpoint.toString(), "--region", "us-east-1"};
+        System.setProperty("aws.accessKeyId", "local");
+        System.setProperty("aws.secretAccessKey", "local");
+        try {
+            assertEquals(List.of("0", "dry run: selected 1, reapplied 0, unchanged 0, failed 0"),
+                    command(environment, local, "--provider", TEN99, "--dry-run"));
+            assertEquals(List.of("0", "selected 1, reapplied 1, unchanged 0, failed 0"),
+                    command(environment, local, "--provider", TEN99, "--from", "2026-11-30", "--to", "2026-12-01"));
+            assertEquals("CANCELLED", policy("pl_1").get(Tables.STATUS).s());
+            assertEquals(List.of("0", "selected 1, reapplied 0, unchanged 1, failed 0"),
+                    command(environment, local, "--all"));
+            dynamo.putItem(b -> b.tableName(tables.events()).item(Map.of(Tables.EVENT_ID, s(TEN99 + "#nobody"),
+                    Tables.PROVIDER_ATTRIBUTE, s(TEN99), Tables.RECEIVED_AT, s("2026-11-30T09:00:00.000Z"))));
+            assertEquals(List.of("1", "selected 2, reapplied 0, unchanged 1, failed 1"),
+                    command(environment, local, "--event-id", TEN99 + "#nobody", "--event-id", TEN99 + "#evt_c"));
+            assertEquals("1", command(Map.of("EVENTS_TABLE", "no-such-table"), local, "--all").get(0),
+                    "a selection that cannot be read");
+        } finally {
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    /** The exit status and the summary line. */
+    private static List<String> command(Map<String, String> environment, String[] common, String... args) {
+        String[] all = new String[common.length + args.length];
+        System.arraycopy(common, 0, all, 0, common.length);
+        System.arraycopy(args, 0, all, common.length, args.length);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Reprocess.run(all, environment, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return List.of(Integer.toString(status), out.toString(StandardCharsets.UTF_8).strip());
+    }
+
+    private Reprocessor reprocessor(Integer pageSize) {
+        return new Reprocessor(dynamo, tables, Reprocess.MAPPERS, Reprocess.STORED_HEADERS, Clock.systemUTC(),
+                pageSize, 1000, Long.MAX_VALUE);
+    }
+
+    private String receive(WebhookProvider.Mapper mapper, byte[] body, Instant at) {
+        return receive(TEN99, mapper, body, Headers.of(Map.of()), at);
+    }
+
+    /** Through the real flow (signature check skipped: the reprocessor never checks one). */
+    private String receive(String provider, WebhookProvider.Mapper mapper, byte[] body, Headers headers, Instant at) {
+        WebhookService service = new WebhookService(new WebhookStore(dynamo, tables), Clock.fixed(at, ZoneOffset.UTC),
+                WebhookService.MAX_BODY_BYTES_LIMIT);
+        Outcome outcome = service.receive(new WebhookProvider(provider, "UNUSED", (b, h) -> {
+        }, mapper), body, headers);
+        assertEquals(200, outcome.status(), outcome.toString());
+        return outcome.eventId();
+    }
+
+    private static byte[] policyEvent(String id, String type, String policyId, long createdSeconds) {
+        return ("{\"id\":\"" + id + "\",\"type\":\"" + type + "\",\"created\":" + (1_764_000_000L + createdSeconds)
+                + ",\"data\":{\"id\":\"" + policyId + "\",\"object\":\"policy\",\"is_active\":true,"
+                + "\"contractor\":\"cn_1\",\"premium\":12.50,\"limit\":1E+3}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] assignmentEvent(String id, String type, String assignmentId, long createdSeconds) {
+        return ("{\"id\":\"" + id + "\",\"type\":\"" + type + "\",\"created\":" + (1_764_000_000L + createdSeconds)
+                + ",\"data\":{\"object\":{\"id\":\"" + assignmentId + "\",\"object\":\"assignment\","
+                + "\"contractor\":\"cn_1\",\"job\":\"jb_1\"}}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] sample(String path) throws IOException {
+        try (InputStream in = ReprocessTest.class.getResourceAsStream("/samples/" + path)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private Map<String, AttributeValue> policy(String id) {
+        return dynamo.getItem(b -> b.tableName(tables.policies()).key(Map.of(Tables.POLICY_ID, s(id)))).item();
+    }
+
+    private Map<String, AttributeValue> event(String id) {
+        return dynamo.getItem(b -> b.tableName(tables.events()).key(Map.of(Tables.EVENT_ID, s(id)))).item();
+    }
+
+    /** Every item of the three tables, sorted by key. */
+    private Map<String, List<Map<String, AttributeValue>>> everything() {
+        Map<String, List<Map<String, AttributeValue>>> all = new TreeMap<>();
+        all.put("events", scan(tables.events(), Tables.EVENT_ID));
+        all.put("policies", scan(tables.policies(), Tables.POLICY_ID));
+        all.put("assignments", scan(tables.assignments(), Tables.ASSIGNMENT_ID));
+        return all;
+    }
+
+    private static List<Map<String, AttributeValue>> scan(String table, String key) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        dynamo.scanPaginator(b -> b.tableName(table)).items().forEach(items::add);
+        items.sort(java.util.Comparator.comparing(item -> item.get(key).s()));
+        return items;
+    }
+
+    private static Set<String> set(List<String> ids, String... more) {
+        Set<String> set = new TreeSet<>(ids);
+        set.addAll(List.of(more));
+        return set;
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static final class Recorder implements Reprocessor.Listener {
+        final List<String> selected = new ArrayList<>();
+        final Map<String, String> failed = new TreeMap<>();
+        final Map<String, String> idChanged = new TreeMap<>();
+        final List<Reprocessor.Summary> progress = new ArrayList<>();
+
+        @Override
+        public void selected(String eventId) {
+            selected.add(eventId);
+        }
+
+        @Override
+        public void failed(String eventId, String reason) {
+            failed.put(eventId, reason);
+        }
+
+        @Override
+        public void idChanged(String storedId, String mappedId) {
+            idChanged.put(storedId, mappedId);
+        }
+
+        @Override
+        public void progress(Reprocessor.Summary soFar) {
+            progress.add(soFar);
+        }
+    }
+
+    /**
+     * dynalite behind a recorder of the operations called (by table and by index), that can also hold back keys
+     * from BatchGetItem (as DynamoDB does under load) and delete an item right after it was read.
+     */
+    private static final class Observed implements DynamoDbClient {
+        private final DynamoDbClient real;
+        private final Map<String, WebhookStore.Table> tableByName;
+        final Map<WebhookStore.Table, Set<String>> byTable = new EnumMap<>(WebhookStore.Table.class);
+        final Map<String, Set<String>> byIndex = new TreeMap<>();
+        int unprocessedRounds;
+        int batchGets;
+        boolean deleteAfterRead;
+        /** Return numbers without leading and trailing zeroes, as DynamoDB does. */
+        boolean trimNumbers;
+
+        Observed(DynamoDbClient real, Tables.Names tables) {
+            this.real = real;
+            this.tableByName = Map.of(tables.events(), WebhookStore.Table.EVENTS, tables.policies(),
+                    WebhookStore.Table.POLICIES, tables.assignments(), WebhookStore.Table.ASSIGNMENTS);
+        }
+
+        private void called(String table, String index, String operation) {
+            if (index != null) {
+                byIndex.computeIfAbsent(index, i -> new TreeSet<>()).add(operation);
+            } else {
+                byTable.computeIfAbsent(tableByName.get(table), t -> new TreeSet<>()).add(operation);
+            }
+        }
+
+        @Override
+        public ScanResponse scan(ScanRequest request) {
+            called(request.tableName(), request.indexName(), "Scan");
+            ScanResponse response = real.scan(request);
+            if (trimNumbers) {
+                response = response.toBuilder().items(response.items().stream().map(Observed::trimmed).toList())
+                        .build();
+            }
+            if (deleteAfterRead) {
+                response.items().forEach(item -> real.deleteItem(b -> b.tableName(request.tableName())
+                        .key(Map.of(Tables.EVENT_ID, item.get(Tables.EVENT_ID)))));
+            }
+            return response;
+        }
+
+        private static Map<String, AttributeValue> trimmed(Map<String, AttributeValue> item) {
+            Map<String, AttributeValue> copy = new HashMap<>();
+            item.forEach((name, value) -> copy.put(name, trimmed(value)));
+            return copy;
+        }
+
+        private static AttributeValue trimmed(AttributeValue value) {
+            switch (value.type()) {
+                case N:
+                    return AttributeValue.fromN(new java.math.BigDecimal(value.n()).stripTrailingZeros().toPlainString());
+                case M:
+                    return AttributeValue.fromM(trimmed(value.m()));
+                case L:
+                    return AttributeValue.fromL(value.l().stream().map(Observed::trimmed).toList());
+                default:
+                    return value;
+            }
+        }
+
+        @Override
+        public QueryResponse query(QueryRequest request) {
+            called(request.tableName(), request.indexName(), "Query");
+            return real.query(request);
+        }
+
+        @Override
+        public GetItemResponse getItem(GetItemRequest request) {
+            called(request.tableName(), null, "GetItem");
+            return real.getItem(request);
+        }
+
+        @Override
+        public BatchGetItemResponse batchGetItem(BatchGetItemRequest request) {
+            request.requestItems().keySet().forEach(table -> called(table, null, "BatchGetItem"));
+            batchGets++;
+            if (unprocessedRounds == 0) {
+                return real.batchGetItem(request);
+            }
+            unprocessedRounds--;
+            Map.Entry<String, KeysAndAttributes> only = request.requestItems().entrySet().iterator().next();
+            List<Map<String, AttributeValue>> keys = only.getValue().keys();
+            BatchGetItemResponse first = real.batchGetItem(b -> b.requestItems(Map.of(only.getKey(),
+                    KeysAndAttributes.builder().keys(keys.get(0)).build())));
+            Map<String, KeysAndAttributes> unprocessed = new HashMap<>();
+            if (keys.size() > 1) {
+                unprocessed.put(only.getKey(), KeysAndAttributes.builder().keys(keys.subList(1, keys.size())).build());
+            }
+            return first.toBuilder().unprocessedKeys(unprocessed).build();
+        }
+
+        @Override
+        public UpdateItemResponse updateItem(UpdateItemRequest request) {
+            called(request.tableName(), null, "UpdateItem");
+            return real.updateItem(request);
+        }
+
+        @Override
+        public String serviceName() {
+            return real.serviceName();
+        }
+
+        @Override
+        public void close() {
+            // the real client is the test's
+        }
+    }
+}
