@@ -269,6 +269,10 @@ public final class EndToEndLoad {
                 runtimeApiProbe();
                 phase("probe-404", "warmup", 1, 0, 3, options.max(), this::unknownPath);
                 phase("probe-404", "probe", 1, 0, options.probeSeconds(), options.max(), this::unknownPath);
+                // the same for the minimal function: the hop, the runtime client and its event deserialisation
+                LongFunction<Sample> minimal404 = n -> unknownPath(minimalPort);
+                phase("probe-404-minimal", "warmup", 1, 0, 3, options.max(), minimal404);
+                phase("probe-404-minimal", "probe", 1, 0, options.probeSeconds(), options.max(), minimal404);
                 phase("probe-401", "warmup", 1, 0, 3, options.max(), this::badSignature);
                 phase("probe-401", "probe", 1, 0, options.probeSeconds(), options.max(), this::badSignature);
                 // the bare writes again, but paced like the receiver's (idle between pairs, as dynalite and the
@@ -433,8 +437,13 @@ public final class EndToEndLoad {
 
     /** POST to a path nothing serves: Runtime API hop + Lambda HTTP adapter + routing, none of our code. */
     private Sample unknownPath(long n) {
+        return unknownPath(port);
+    }
+
+    /** The same to the function behind the Runtime API at {@code functionPort}. */
+    private Sample unknownPath(int functionPort) {
         Event event = LoadKit.event(sequence.getAndIncrement());
-        HttpRequest request = HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/none"))
+        HttpRequest request = HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + functionPort + "/none"))
                 .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(event.body())).build();
         Answer answer = LoadKit.send(http, request);
