@@ -48,18 +48,24 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
- * BENCHMARKS.md section 2: the packaged function end to end, against the same DynamoDB writes done bare.
+ * BENCHMARKS.md sections 2 and 2a: the packaged function end to end, against the smallest Lambda function that
+ * stores the same events (2a) and against the same DynamoDB writes done bare from this JVM (2).
  * <ol>
  * <li>dynalite on loopback with the tables; target/function.zip started as Lambda runs it ({@link LambdaArtifact}:
  * AWS's runtime interface client polling Quarkus's mock Runtime API, which turns HTTP requests into API Gateway v2
  * events). One function process = one Lambda instance: it takes one invocation at a time. With {@code --scaling
  * single} (default) overlapping requests queue in the Runtime API, as they would for one Lambda instance; with
  * {@code --scaling lambda} the pool grows to one instance per concurrent request before each level (all polling the
- * same Runtime API), as Lambda scales out, and the new instances get a full warm-up first.</li>
- * <li>Warm-up (60 s of receiver requests at concurrency 4, 30 s of bare writes).</li>
+ * same Runtime API), as Lambda scales out, and the new instances get a full warm-up first.
+ * <br>Beside it, the minimal function ({@link io.policywebhooks.bench.minimal.MinimalFunction}: a plain
+ * RequestHandler issuing the receiver's PutItem + UpdateItem) deployed from function.zip's own jars, under the same
+ * runtime interface client with the same JVM flags, polling a mock Runtime API of its own, writing to its own tables
+ * in the same dynalite; scaled out to the same number of instances.</li>
+ * <li>Warm-up (60 s each of receiver and minimal-function requests at concurrency 4, 30 s of bare writes).</li>
  * <li>For each concurrency level (1, 8, 32) and each round: a short warm-up, then for a bounded time and count
  * (a) the receiver: distinct correctly signed events of both providers, alternating, each timed from send to
- * answer; (b) the baseline: the same client issuing the very PutItem and UpdateItem requests the receiver builds
+ * answer; (a') the minimal function, the same way (the receiver first in odd rounds, the minimal function first in
+ * even ones); (b) the bare baseline: the same client issuing the very PutItem and UpdateItem requests the receiver builds
  * for such events (built before the clock starts by the production mapping and {@link WebhookStore} on a client
  * that does no I/O), against the same dynalite at the same concurrency, into separate tables of the same
  * schema.</li>
@@ -69,7 +75,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * DynamoDB); the bare writes paced with a 2 ms pause between pairs (the writer and dynalite idle between two
  * deliveries, as they are behind the receiver).</li>
  * <li>Verification: every event answered 200 is in the events table exactly once with its exact raw body, its
- * policy carries it as last event, the table holds nothing else; answers other than 200 are looked up too.</li>
+ * policy carries it as last event, the table holds nothing else; answers other than 200 are looked up too. The
+ * same for the minimal function's tables; then one event per provider is sent, byte for byte, to both functions,
+ * and their stored event and policy items must be equal but for receipt times.</li>
  * <li>In-process time: the function's JSON request log line gives {@code duration_ms} (WebhookService.receive:
  * verify, parse, map, both writes), matched by event id; end-to-end minus in-process is the Runtime API hop, the
  * Lambda HTTP adapter and JAX-RS.</li>
