@@ -48,18 +48,24 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
- * BENCHMARKS.md section 2: the packaged function end to end, against the same DynamoDB writes done bare.
+ * BENCHMARKS.md sections 2 and 2a: the packaged function end to end, against the smallest Lambda function that
+ * stores the same events (2a) and against the same DynamoDB writes done bare from this JVM (2).
  * <ol>
  * <li>dynalite on loopback with the tables; target/function.zip started as Lambda runs it ({@link LambdaArtifact}:
  * AWS's runtime interface client polling Quarkus's mock Runtime API, which turns HTTP requests into API Gateway v2
  * events). One function process = one Lambda instance: it takes one invocation at a time. With {@code --scaling
  * single} (default) overlapping requests queue in the Runtime API, as they would for one Lambda instance; with
  * {@code --scaling lambda} the pool grows to one instance per concurrent request before each level (all polling the
- * same Runtime API), as Lambda scales out, and the new instances get a full warm-up first.</li>
- * <li>Warm-up (60 s of receiver requests at concurrency 4, 30 s of bare writes).</li>
+ * same Runtime API), as Lambda scales out, and the new instances get a full warm-up first.
+ * <br>Beside it, the minimal function ({@link io.policywebhooks.bench.minimal.MinimalFunction}: a plain
+ * RequestHandler issuing the receiver's PutItem + UpdateItem) deployed from function.zip's own jars, under the same
+ * runtime interface client with the same JVM flags, polling a mock Runtime API of its own, writing to its own tables
+ * in the same dynalite; scaled out to the same number of instances.</li>
+ * <li>Warm-up (60 s each of receiver and minimal-function requests at concurrency 4, 30 s of bare writes).</li>
  * <li>For each concurrency level (1, 8, 32) and each round: a short warm-up, then for a bounded time and count
  * (a) the receiver: distinct correctly signed events of both providers, alternating, each timed from send to
- * answer; (b) the baseline: the same client issuing the very PutItem and UpdateItem requests the receiver builds
+ * answer; (a') the minimal function, the same way (the receiver first in odd rounds, the minimal function first in
+ * even ones); (b) the bare baseline: the same client issuing the very PutItem and UpdateItem requests the receiver builds
  * for such events (built before the clock starts by the production mapping and {@link WebhookStore} on a client
  * that does no I/O), against the same dynalite at the same concurrency, into separate tables of the same
  * schema.</li>
@@ -69,7 +75,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * DynamoDB); the bare writes paced with a 2 ms pause between pairs (the writer and dynalite idle between two
  * deliveries, as they are behind the receiver).</li>
  * <li>Verification: every event answered 200 is in the events table exactly once with its exact raw body, its
- * policy carries it as last event, the table holds nothing else; answers other than 200 are looked up too.</li>
+ * policy carries it as last event, the table holds nothing else; answers other than 200 are looked up too. The
+ * same for the minimal function's tables; then one event per provider is sent, byte for byte, to both functions,
+ * and their stored event and policy items must be equal but for receipt times.</li>
  * <li>In-process time: the function's JSON request log line gives {@code duration_ms} (WebhookService.receive:
  * verify, parse, map, both writes), matched by event id; end-to-end minus in-process is the Runtime API hop, the
  * Lambda HTTP adapter and JAX-RS.</li>
@@ -162,6 +170,9 @@ public final class EndToEndLoad {
     private final HttpClient http = LoadKit.http();
     private DynamoDbClient bare;
     private int port;
+    /** The minimal function (section 2a): its Runtime API port and the in-process times it answered with. */
+    private int minimalPort;
+    private final Map<String, Double> minimalInProcess = new java.util.concurrent.ConcurrentHashMap<>();
 
     private EndToEndLoad(Options options, Path nativeExecutable) {
         this.options = options;
@@ -208,16 +219,27 @@ public final class EndToEndLoad {
                     : "single (one function instance; overlapping requests queue in the Runtime API)"));
             String name = nativeExecutable == null ? "bench-e2e" : "bench-e2e-native";
             LambdaArtifact function = LoadKit.start(nativeExecutable, name, environment);
+            // the minimal function: a plain RequestHandler under the same runtime interface client, polling a mock
+            // Runtime API of its own, same dynalite, its own tables, the same JVM flags as the JVM receiver
+            Map<String, String> minimalEnvironment = LoadKit.minimalEnvironment(db.endpoint,
+                    options.jvm().equals("lambda") ? LoadKit.LAMBDA_JVM_FLAGS : null);
+            LambdaArtifact minimal = LoadKit.startMinimal(name + "-minimal", minimalEnvironment);
             try {
                 function.awaitStarted(120);
+                minimal.awaitStarted(120);
                 port = function.port();
+                minimalPort = minimal.port();
                 bare = LoadKit.functionLikeClient(db.endpoint);
-                System.out.printf(Locale.ROOT, "function pid %d, Runtime API port %d, dynalite %s (pid %d)%n",
-                        function.process().pid(), port, db.endpoint, db.pid());
+                System.out.printf(Locale.ROOT, "function pid %d, Runtime API port %d; minimal function pid %d, "
+                        + "Runtime API port %d (JVM flags: %s); dynalite %s (pid %d)%n", function.process().pid(),
+                        port, minimal.process().pid(), minimalPort,
+                        minimalEnvironment.getOrDefault("JAVA_TOOL_OPTIONS", "(defaults)"), db.endpoint, db.pid());
 
-                // warm-up: the function's JIT and connections, the client's, dynalite's
+                // warm-up: the functions' JIT and connections, the client's, dynalite's
                 phase("receiver", "warmup", options.warmupConcurrency(), 0, options.warmupSeconds(),
                         Integer.MAX_VALUE, this::receiver);
+                phase("minimal", "warmup", options.warmupConcurrency(), 0, options.warmupSeconds(),
+                        Integer.MAX_VALUE, this::minimal);
                 phase("bare", "warmup", options.warmupConcurrency(), 0, options.warmupSeconds() / 2,
                         Integer.MAX_VALUE, this::bareWrites);
 
@@ -228,23 +250,37 @@ public final class EndToEndLoad {
                         while (function.instances() < level) {
                             function.addInstance(name + "-" + (function.instances() + 1), environment);
                         }
-                        System.out.println("instances polling the Runtime API: " + function.instances());
+                        while (minimal.instances() < level) {
+                            minimal.addInstance(name + "-minimal-" + (minimal.instances() + 1), minimalEnvironment);
+                        }
+                        System.out.println("instances polling the Runtime API: " + function.instances()
+                                + " receivers, " + minimal.instances() + " minimal functions");
                         phase("receiver", "warmup", level, 0, options.warmupSeconds(), Integer.MAX_VALUE,
                                 this::receiver);
+                        phase("minimal", "warmup", level, 0, options.warmupSeconds(), Integer.MAX_VALUE,
+                                this::minimal);
                     }
                     for (int round = 1; round <= options.rounds(); round++) {
-                        phase("receiver", "warmup", level, round, options.levelWarmupSeconds(), options.max(),
-                                this::receiver);
-                        phase("bare", "warmup", level, round, options.levelWarmupSeconds(), options.max(),
-                                this::bareWrites);
-                        phase("receiver", "measure", level, round, options.seconds(), options.max(), this::receiver);
-                        phase("bare", "measure", level, round, options.seconds(), options.max(), this::bareWrites);
+                        // receiver and minimal function interleaved, the first of them alternating by round, so
+                        // the machine's drift and other processes' bursts fall on both
+                        List<String> order = round % 2 == 1 ? List.of("receiver", "minimal", "bare")
+                                : List.of("minimal", "receiver", "bare");
+                        for (String kind : order) {
+                            LongFunction<Sample> operation = operation(kind);
+                            phase(kind, "warmup", level, round, options.levelWarmupSeconds(), options.max(),
+                                    operation);
+                            phase(kind, "measure", level, round, options.seconds(), options.max(), operation);
+                        }
                     }
                 }
                 // what the hop costs without our code, and our code without DynamoDB (warmest state, c=1)
                 runtimeApiProbe();
                 phase("probe-404", "warmup", 1, 0, 3, options.max(), this::unknownPath);
                 phase("probe-404", "probe", 1, 0, options.probeSeconds(), options.max(), this::unknownPath);
+                // the same for the minimal function: the hop, the runtime client and its event deserialisation
+                LongFunction<Sample> minimal404 = n -> unknownPath(minimalPort);
+                phase("probe-404-minimal", "warmup", 1, 0, 3, options.max(), minimal404);
+                phase("probe-404-minimal", "probe", 1, 0, options.probeSeconds(), options.max(), minimal404);
                 phase("probe-401", "warmup", 1, 0, 3, options.max(), this::badSignature);
                 phase("probe-401", "probe", 1, 0, options.probeSeconds(), options.max(), this::badSignature);
                 // the bare writes again, but paced like the receiver's (idle between pairs, as dynalite and the
@@ -254,13 +290,20 @@ public final class EndToEndLoad {
 
                 Map<String, Double> inProcess = LoadKit.requestDurations(function.output());
                 Verification verification = verify(db);
+                MinimalCheck minimalCheck = verifyMinimal(db);
+                String sameItems = sameItems(db); // after the counts: it stores one more event in both
                 List<String> medians = report(inProcess, function.output(), verification);
+                medians.addAll(reportMinimal(inProcess, minimalCheck, sameItems));
                 if (!function.process().isAlive()) {
                     System.out.println("WARNING: the function process died:\n" + function.output());
+                }
+                if (!minimal.process().isAlive()) {
+                    System.out.println("WARNING: the minimal function process died:\n" + minimal.output());
                 }
                 return medians;
             } finally {
                 function.close();
+                minimal.close();
                 if (bare != null) {
                     bare.close();
                 }
@@ -281,6 +324,35 @@ public final class EndToEndLoad {
         }
         JsonNode body = LoadKit.json(answer.body());
         String id = body == null || !body.hasNonNull("event_id") ? null : body.get("event_id").asText();
+        boolean duplicate = body != null && body.path("duplicate").asBoolean(false);
+        return new Sample(answer.nanos(), true, 200, event, id, duplicate, null);
+    }
+
+    private LongFunction<Sample> operation(String kind) {
+        return switch (kind) {
+            case "receiver" -> this::receiver;
+            case "minimal" -> this::minimal;
+            case "bare" -> this::bareWrites;
+            default -> throw new IllegalArgumentException(kind);
+        };
+    }
+
+    /**
+     * The same kind of event, signed the same way, sent through a mock Runtime API of its own to the minimal
+     * function; its answer carries the event id and the in-process time.
+     */
+    private Sample minimal(long n) {
+        Event event = LoadKit.event(sequence.getAndIncrement());
+        Answer answer = LoadKit.send(http, LoadKit.request(minimalPort, event));
+        if (answer.status() != 200) {
+            return new Sample(answer.nanos(), false, answer.status(), event, null, false,
+                    answer.status() + " " + answer.body());
+        }
+        JsonNode body = LoadKit.json(answer.body());
+        String id = body == null || !body.hasNonNull("event_id") ? null : body.get("event_id").asText();
+        if (id != null && body.has("duration_ms")) {
+            minimalInProcess.put(id, body.get("duration_ms").asDouble());
+        }
         boolean duplicate = body != null && body.path("duplicate").asBoolean(false);
         return new Sample(answer.nanos(), true, 200, event, id, duplicate, null);
     }
@@ -373,8 +445,13 @@ public final class EndToEndLoad {
 
     /** POST to a path nothing serves: Runtime API hop + Lambda HTTP adapter + routing, none of our code. */
     private Sample unknownPath(long n) {
+        return unknownPath(port);
+    }
+
+    /** The same to the function behind the Runtime API at {@code functionPort}. */
+    private Sample unknownPath(int functionPort) {
         Event event = LoadKit.event(sequence.getAndIncrement());
-        HttpRequest request = HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/none"))
+        HttpRequest request = HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + functionPort + "/none"))
                 .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(event.body())).build();
         Answer answer = LoadKit.send(http, request);
@@ -503,6 +580,103 @@ public final class EndToEndLoad {
         return new Verification(accepted.size(), ids.size(), idMismatches, duplicates, missing, bodyMismatches,
                 policyMismatches, notAccepted.size(), storedUnacknowledged, eventsInTable, policiesInTable, extra,
                 bareOk, bareInTable);
+    }
+
+    /** What the minimal function stored: each event answered 200 once, with its raw body, its policy naming it. */
+    record MinimalCheck(int accepted, int distinctIds, int missing, int bodyMismatches, int policyMismatches,
+            int notAccepted, int eventsInTable) {
+        boolean exactlyOnce() {
+            return accepted == distinctIds && missing == 0 && bodyMismatches == 0 && policyMismatches == 0
+                    && eventsInTable >= distinctIds && eventsInTable <= distinctIds + notAccepted;
+        }
+    }
+
+    private MinimalCheck verifyMinimal(LoadKit.Dynalite db) {
+        List<Sample> sent = phases.stream().filter(p -> p.kind().equals("minimal"))
+                .flatMap(p -> p.samples().stream()).toList();
+        List<Sample> accepted = sent.stream().filter(s -> s.status() == 200).toList();
+        Map<String, Map<String, AttributeValue>> events = batchGet(db.client, LoadKit.MINIMAL_TABLES.events(),
+                Tables.EVENT_ID, accepted.stream().map(Sample::eventId).toList());
+        Map<String, Map<String, AttributeValue>> policies = batchGet(db.client, LoadKit.MINIMAL_TABLES.policies(),
+                Tables.POLICY_ID, accepted.stream().map(s -> s.event().policyId()).toList());
+        int missing = 0;
+        int bodyMismatches = 0;
+        int policyMismatches = 0;
+        for (Sample s : accepted) {
+            Map<String, AttributeValue> item = events.get(s.eventId());
+            if (item == null || !s.event().expectedEventId().equals(s.eventId())) {
+                missing++;
+                continue;
+            }
+            AttributeValue raw = item.get(Tables.RAW_BODY);
+            if (raw == null || !raw.s().equals(new String(s.event().body(), StandardCharsets.UTF_8))) {
+                bodyMismatches++;
+            }
+            Map<String, AttributeValue> policy = policies.get(s.event().policyId());
+            if (policy == null || policy.get(Tables.LAST_EVENT_ID) == null
+                    || !policy.get(Tables.LAST_EVENT_ID).s().equals(s.eventId())) {
+                policyMismatches++;
+            }
+        }
+        int distinct = (int) accepted.stream().map(Sample::eventId).distinct().count();
+        return new MinimalCheck(accepted.size(), distinct, missing, bodyMismatches, policyMismatches,
+                sent.size() - accepted.size(), db.count(LoadKit.MINIMAL_TABLES.events()));
+    }
+
+    /**
+     * One event of each provider, the very same bytes sent to the receiver and to the minimal function: their stored
+     * event and policy items must be equal but for the receipt times ({@code received_at}, {@code last_received_at},
+     * {@code updated_at}; and a Vertical Insure policy's {@code last_event_at}, which is its event's receipt time:
+     * those events carry no time of their own). Returns "equal" or what differs.
+     */
+    private String sameItems(LoadKit.Dynalite db) {
+        List<String> differences = new ArrayList<>();
+        for (long n = 0; n < 2; n++) {
+            Event event = LoadKit.event(n);
+            Answer toReceiver = LoadKit.send(http, LoadKit.request(port, event));
+            Answer toMinimal = LoadKit.send(http, LoadKit.request(minimalPort, event));
+            if (toReceiver.status() != 200 || toMinimal.status() != 200) {
+                differences.add(event.provider() + ": answers " + toReceiver.status() + " / " + toMinimal.status());
+                continue;
+            }
+            compare(differences, event.provider() + " event",
+                    get(db, DynaliteResource.TABLES.events(), Tables.EVENT_ID, event.expectedEventId()),
+                    get(db, LoadKit.MINIMAL_TABLES.events(), Tables.EVENT_ID, event.expectedEventId()),
+                    Tables.UPDATED_AT);
+            boolean eventTimeIsReceipt = event.provider().equals(VerticalInsureEvents.PROVIDER);
+            compare(differences, event.provider() + " policy",
+                    get(db, DynaliteResource.TABLES.policies(), Tables.POLICY_ID, event.policyId()),
+                    get(db, LoadKit.MINIMAL_TABLES.policies(), Tables.POLICY_ID, event.policyId()),
+                    eventTimeIsReceipt ? Tables.LAST_EVENT_AT : Tables.UPDATED_AT);
+        }
+        return differences.isEmpty() ? "equal" : String.join("; ", differences);
+    }
+
+    private static Map<String, AttributeValue> get(LoadKit.Dynalite db, String table, String keyName, String key) {
+        return db.client.getItem(b -> b.tableName(table).key(Map.of(keyName, AttributeValue.fromS(key)))
+                .consistentRead(true)).item();
+    }
+
+    private static void compare(List<String> differences, String what, Map<String, AttributeValue> receiver,
+            Map<String, AttributeValue> minimal, String alsoReceiptTime) {
+        Set<String> times = new HashSet<>(Set.of(Tables.RECEIVED_AT, Tables.LAST_RECEIVED_AT, Tables.UPDATED_AT));
+        times.add(alsoReceiptTime);
+        Map<String, AttributeValue> r = new HashMap<>(receiver);
+        Map<String, AttributeValue> m = new HashMap<>(minimal);
+        if (r.isEmpty() || m.isEmpty()) {
+            differences.add(what + ": missing (receiver " + r.size() + " attributes, minimal " + m.size() + ")");
+            return;
+        }
+        if (!r.keySet().equals(m.keySet())) {
+            differences.add(what + ": attribute names differ " + r.keySet() + " / " + m.keySet());
+            return;
+        }
+        times.forEach(t -> {
+            r.remove(t);
+            m.remove(t);
+        });
+        r.keySet().stream().filter(name -> !r.get(name).equals(m.get(name))).sorted()
+                .forEach(name -> differences.add(what + "." + name + " differs"));
     }
 
     /** Consistent BatchGetItem by key, 100 keys a call, unprocessed keys retried. */
@@ -635,6 +809,68 @@ public final class EndToEndLoad {
         LoadKit.JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), json);
         System.out.println("results: " + out.toAbsolutePath());
         return medians;
+    }
+
+    /** Section 2a: the receiver against the minimal function, per round and as medians; their rows are returned. */
+    private List<String> reportMinimal(Map<String, Double> inProcess, MinimalCheck check, String sameItems) {
+        System.out.println();
+        System.out.println("## Receiver vs minimal function (plain RequestHandler, same runtime client, same writes)");
+        Map<Integer, List<double[]>> perLevel = new LinkedHashMap<>();
+        for (int round = 1; round <= options.rounds(); round++) {
+            for (int level : options.levels()) {
+                Phase receiver = find("receiver", level, round);
+                Phase minimal = find("minimal", level, round);
+                Stats r = receiver.latency();
+                Stats m = minimal.latency();
+                Stats rIn = Stats.of(receiver.samples().stream().filter(Sample::ok)
+                        .map(s -> inProcess.get(s.eventId())).filter(d -> d != null)
+                        .mapToDouble(Double::doubleValue).toArray());
+                Stats mIn = Stats.of(minimal.samples().stream().filter(Sample::ok)
+                        .map(s -> minimalInProcess.get(s.eventId())).filter(d -> d != null)
+                        .mapToDouble(Double::doubleValue).toArray());
+                System.out.printf(Locale.ROOT,
+                        "round %d c=%-2d receiver %7.1f/s err %d p50 %6.2f p90 %6.2f p99 %6.2f | minimal %7.1f/s err %d "
+                                + "p50 %6.2f p90 %6.2f p99 %6.2f | ratio p50 %.2f p90 %.2f p99 %.2f | in-process "
+                                + "p50 receiver %5.2f minimal %5.2f%n",
+                        round, level, receiver.throughput(), receiver.errors(), r.p50(), r.p90(), r.p99(),
+                        minimal.throughput(), minimal.errors(), m.p50(), m.p90(), m.p99(), r.p50() / m.p50(),
+                        r.p90() / m.p90(), r.p99() / m.p99(), rIn.p50(), mIn.p50());
+                perLevel.computeIfAbsent(level, k -> new ArrayList<>()).add(new double[] {receiver.throughput(),
+                        r.p50(), r.p90(), r.p99(), minimal.throughput(), m.p50(), m.p90(), m.p99(), r.p50() / m.p50(),
+                        r.p90() / m.p90(), r.p99() / m.p99(), rIn.p50(), mIn.p50(), receiver.errors(),
+                        minimal.errors()});
+            }
+        }
+        System.out.println();
+        System.out.println("## Median over " + options.rounds() + " rounds: receiver vs minimal function (ms)");
+        System.out.println("| c | receiver req/s | receiver p50 | p90 | p99 | minimal req/s | minimal p50 | p90 | p99 "
+                + "| p50 ratio | p90 ratio | p99 ratio | in-process p50 receiver | minimal | errors (receiver/minimal) |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        List<String> rows = new ArrayList<>();
+        for (var entry : perLevel.entrySet()) {
+            double[] x = new double[15];
+            for (int k = 0; k < x.length; k++) {
+                final int index = k;
+                x[k] = LoadKit.median(entry.getValue().stream().map(a -> a[index]).toList());
+            }
+            double errorsReceiver = entry.getValue().stream().mapToDouble(a -> a[13]).sum();
+            double errorsMinimal = entry.getValue().stream().mapToDouble(a -> a[14]).sum();
+            String row = String.format(Locale.ROOT,
+                    "| %d | %.0f | %.2f | %.2f | %.2f | %.0f | %.2f | %.2f | %.2f | **%.2f** | %.2f | %.2f | %.2f "
+                            + "| %.2f | %.0f / %.0f |",
+                    entry.getKey(), x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8], x[9], x[10], x[11], x[12],
+                    errorsReceiver, errorsMinimal);
+            System.out.println(row);
+            rows.add("vs minimal " + row);
+        }
+        System.out.printf(Locale.ROOT, "minimal function: %d answered 200 (%d distinct event ids); %d missing from its "
+                + "table; %d stored with a different raw body; %d policies not carrying their event; %d not "
+                + "answered 200; its events table holds %d items%n", check.accepted(), check.distinctIds(),
+                check.missing(), check.bodyMismatches(), check.policyMismatches(), check.notAccepted(),
+                check.eventsInTable());
+        System.out.println(check.exactlyOnce() ? "MINIMAL EXACTLY ONCE: yes" : "MINIMAL EXACTLY ONCE: NO");
+        System.out.println("same event to both (one per provider), stored items but for receipt times: " + sameItems);
+        return rows;
     }
 
     private Phase find(String kind, int level, int round) {

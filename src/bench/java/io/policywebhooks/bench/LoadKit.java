@@ -64,6 +64,9 @@ final class LoadKit {
     /** Tables for the bare-write baseline: same schema, same dynalite, kept apart from the receiver's. */
     static final Tables.Names BARE_TABLES = new Tables.Names("bench-bare-events", "bench-bare-policies",
             "bench-bare-assignments");
+    /** Tables for the minimal-function baseline (section 2a): same schema, same dynalite, kept apart too. */
+    static final Tables.Names MINIMAL_TABLES = new Tables.Names("bench-minimal-events", "bench-minimal-policies",
+            "bench-minimal-assignments");
 
     // ---------------------------------------------------------------- dynalite
 
@@ -85,6 +88,7 @@ final class LoadKit {
             Dynalite db = new Dynalite(process, "http://" + LocalDynamoDb.HOST + ":" + port);
             LocalDynamoDb.createTables(db.client, DynaliteResource.TABLES);
             LocalDynamoDb.createTables(db.client, BARE_TABLES);
+            LocalDynamoDb.createTables(db.client, MINIMAL_TABLES);
             return db;
         }
 
@@ -161,6 +165,85 @@ final class LoadKit {
             throws IOException {
         return nativeExecutable == null ? LambdaArtifact.start(name, environment)
                 : LambdaArtifact.startNative(name, nativeExecutable, environment);
+    }
+
+    // ---------------------------------------------------------------- the minimal function (section 2a)
+
+    /**
+     * The jars of function.zip's {@code lib/} the minimal function needs (file names start with these): the AWS SDK
+     * with the URL-connection client, Jackson, SLF4J's API, AWS's Lambda event types. Taken from the receiver's own
+     * zip, so both run exactly the same versions.
+     */
+    private static final List<String> MINIMAL_LIBS = List.of("software.amazon.awssdk.", "org.reactivestreams.",
+            "org.slf4j.slf4j-api-", "com.fasterxml.jackson.core.", "com.amazonaws.aws-lambda-java-core-",
+            "com.amazonaws.aws-lambda-java-events-");
+
+    /**
+     * The environment of the minimal function: the receiver's ({@link #lambdaEnvironment}: region, credentials,
+     * endpoint, table variables) with its own tables; same JVM flags when {@code jvmFlags} is not null.
+     */
+    static Map<String, String> minimalEnvironment(String dynamoEndpoint, String jvmFlags) {
+        Map<String, String> env = lambdaEnvironment(dynamoEndpoint);
+        env.put("EVENTS_TABLE", MINIMAL_TABLES.events());
+        env.put("POLICIES_TABLE", MINIMAL_TABLES.policies());
+        env.put("ASSIGNMENTS_TABLE", MINIMAL_TABLES.assignments());
+        if (jvmFlags != null) {
+            env.put("JAVA_TOOL_OPTIONS", jvmFlags);
+        }
+        return env;
+    }
+
+    /**
+     * Deploys the minimal function into {@code target/<name>} like the receiver's zip unpacks (here everything in
+     * {@code lib/}: the function's own jar, {@code minimal-function.jar}, and the dependency jars of
+     * {@link #MINIMAL_LIBS} copied from target/function.zip) and starts it under the runtime interface client
+     * ({@link LambdaArtifact#startJvm}) with its handler. The function's jar holds the bench's
+     * {@code io.policywebhooks.bench.minimal} and {@code BenchAccess} classes and the project's main classes (without
+     * the dev-only {@code local} package); only those it uses are loaded.
+     */
+    static LambdaArtifact startMinimal(String name, Map<String, String> environment) throws IOException {
+        Path dir = LambdaArtifact.deployFolder(name);
+        Path lib = Files.createDirectories(dir.resolve("lib"));
+        int copied = 0;
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(LambdaArtifact.FUNCTION_ZIP.toFile())) {
+            for (var entries = zip.entries(); entries.hasMoreElements();) {
+                var entry = entries.nextElement();
+                String file = entry.getName().startsWith("lib/") ? entry.getName().substring(4) : null;
+                if (file != null && !file.contains("/") && MINIMAL_LIBS.stream().anyMatch(file::startsWith)) {
+                    try (var in = zip.getInputStream(entry)) {
+                        Files.copy(in, lib.resolve(file));
+                    }
+                    copied++;
+                }
+            }
+        }
+        if (copied == 0) {
+            throw new IllegalStateException("no dependency jars for the minimal function in "
+                    + LambdaArtifact.FUNCTION_ZIP);
+        }
+        try (var jar = new java.util.jar.JarOutputStream(Files.newOutputStream(lib.resolve("minimal-function.jar")))) {
+            Path main = Path.of("target", "classes");
+            Path bench = Path.of("target", "test-classes");
+            addClasses(jar, main, main.resolve("io/policywebhooks"), p -> !p.startsWith("io/policywebhooks/local/"));
+            addClasses(jar, bench, bench.resolve("io/policywebhooks/bench/minimal"), p -> true);
+            addClasses(jar, bench, bench.resolve("io/policywebhooks/webhook"), p -> p.contains("BenchAccess"));
+        }
+        return LambdaArtifact.startJvm(dir, name, io.policywebhooks.bench.minimal.MinimalFunction.HANDLER,
+                io.policywebhooks.bench.minimal.MinimalFunction.READY, environment);
+    }
+
+    private static void addClasses(java.util.jar.JarOutputStream jar, Path root, Path under,
+            java.util.function.Predicate<String> keep) throws IOException {
+        try (var files = Files.walk(under)) {
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                String entry = root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+                if (entry.endsWith(".class") && keep.test(entry)) {
+                    jar.putNextEntry(new java.util.jar.JarEntry(entry));
+                    Files.copy(file, jar);
+                    jar.closeEntry();
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------- events

@@ -35,9 +35,14 @@ import io.policywebhooks.it.LambdaArtifact;
  * Configurations: {@code lambda}: the Lambda java17 runtime's observed JVM flags at 1024 MB (SerialGC, C1 only,
  * MaxHeapSize 85% of memory); {@code default}: this JVM's defaults on this machine; {@code native}: the native
  * executable ({@code --native <path>}, default target/native-runner when current, see {@link
- * io.policywebhooks.it.NativeExecutable}) as {@code bootstrap}, with no options.
- * Options: {@code --starts 5 --requests 1000 --configs lambda,default,native --native <path>}; the default
- * configurations are all three, {@code native} only when there is a native executable.
+ * io.policywebhooks.it.NativeExecutable}) as {@code bootstrap}, with no options; {@code minimal}: the baseline
+ * function of section 2a (a plain RequestHandler issuing the same writes, {@code bench.minimal.MinimalFunction})
+ * under the same runtime interface client with the {@code lambda} flags (its init ends at its "ready" line, there
+ * is no "started in"; its in-process time comes from its answer).
+ * The configurations take turns start by start (cold starts first, then init-then-invoke starts), so the machine's
+ * drift falls on all of them.
+ * Options: {@code --starts 5 --requests 1000 --configs lambda,default,native,minimal --native <path>}; the default
+ * configurations are lambda, default and minimal, plus {@code native} when there is a native executable.
  * Run: {@code ./mvnw -B -Pbench -DskipTests package exec:exec@startup}.
  */
 public final class StartupAndMemory {
@@ -95,7 +100,8 @@ public final class StartupAndMemory {
         Path nativeExecutable = configs == null || configs.contains("native") ? LoadKit.nativeExecutable(nativePath)
                 : null;
         if (configs == null) {
-            configs = nativeExecutable == null ? List.of("lambda", "default") : List.of("lambda", "default", "native");
+            configs = nativeExecutable == null ? List.of("lambda", "default", "minimal")
+                    : List.of("lambda", "default", "native", "minimal");
         } else if (configs.contains("native") && nativeExecutable == null) {
             throw new IllegalArgumentException("--configs native: there is no native executable");
         }
@@ -113,17 +119,26 @@ public final class StartupAndMemory {
             if (configs.contains("native")) {
                 bench.cold("native", "bench-startup-prime-native", 10);
             }
+            if (configs.contains("minimal")) {
+                bench.cold("minimal", "bench-startup-prime-minimal", 10);
+            }
+            Map<String, List<Cold>> colds = new LinkedHashMap<>();
+            Map<String, List<Warm>> warms = new LinkedHashMap<>();
+            for (int i = 0; i < starts; i++) {
+                for (String config : configs) {
+                    colds.computeIfAbsent(config, c -> new ArrayList<>())
+                            .add(bench.cold(config, "bench-startup-" + config + "-cold-" + i, requests));
+                }
+            }
+            for (int i = 0; i < starts; i++) {
+                for (String config : configs) {
+                    warms.computeIfAbsent(config, c -> new ArrayList<>())
+                            .add(bench.warm(config, "bench-startup-" + config + "-warm-" + i, i == 0));
+                }
+            }
             for (String config : configs) {
-                List<Cold> colds = new ArrayList<>();
-                List<Warm> warms = new ArrayList<>();
-                for (int i = 0; i < starts; i++) {
-                    colds.add(bench.cold(config, "bench-startup-" + config + "-cold-" + i, requests));
-                }
-                for (int i = 0; i < starts; i++) {
-                    warms.add(bench.warm(config, "bench-startup-" + config + "-warm-" + i, i == 0));
-                }
-                json.put(config, Map.of("cold", colds, "init_then_invoke", warms));
-                summary(config, colds, warms, requests);
+                json.put(config, Map.of("cold", colds.get(config), "init_then_invoke", warms.get(config)));
+                summary(config, colds.get(config), warms.get(config), requests);
             }
         }
         System.out.println("load average after: " + LoadKit.loadAverage());
@@ -137,6 +152,8 @@ public final class StartupAndMemory {
         Map<String, String> env = LoadKit.lambdaEnvironment(endpoint);
         if (config.equals("lambda")) {
             env.put("JAVA_TOOL_OPTIONS", LAMBDA_FLAGS);
+        } else if (config.equals("minimal")) {
+            env = LoadKit.minimalEnvironment(endpoint, LAMBDA_FLAGS);
         } else if (!config.equals("default") && !config.equals("native")) {
             throw new IllegalArgumentException("unknown configuration " + config);
         }
@@ -144,6 +161,9 @@ public final class StartupAndMemory {
     }
 
     private LambdaArtifact start(String config, String name) throws IOException {
+        if (config.equals("minimal")) {
+            return LoadKit.startMinimal(name, environment(config));
+        }
         return LoadKit.start(config.equals("native") ? nativeExecutable : null, name, environment(config));
     }
 
@@ -166,8 +186,8 @@ public final class StartupAndMemory {
             Map<String, Long> status = LoadKit.procStatus(function.process().pid());
             long children = function.process().toHandle().descendants().count();
             String output = function.output();
-            Cold cold = new Cold(firstAnswerMs, quarkusStarted(output), inProcess(output, first), secondAnswer.nanos()
-                    / 1e6, requests, failures, status, children);
+            Cold cold = new Cold(firstAnswerMs, quarkusStarted(output), inProcess(output, first, answer),
+                    secondAnswer.nanos() / 1e6, requests, failures, status, children);
             System.out.printf(Locale.ROOT, "%-8s cold  first 200 after %7.1f ms (Quarkus \"started in\" %6.1f ms; "
                     + "first request in-process %6.1f ms); second request %5.2f ms; %d requests, %d not 200; "
                     + "VmRSS %d kB, VmHWM %d kB, threads %d, child processes %d%n", config, cold.firstAnswerMs(),
@@ -180,7 +200,7 @@ public final class StartupAndMemory {
     /** Init (until "started in"), idle, then the first request alone. */
     private Warm warm(String config, String name, boolean histogram) throws Exception {
         boolean jvm = !config.equals("native");
-        histogram &= jvm;
+        histogram &= config.equals("lambda") || config.equals("default");
         try (LambdaArtifact function = start(config, name)) {
             function.awaitStarted(120);
             double startedSeenMs = (System.nanoTime() - function.startedNanos()) / 1e6;
@@ -199,7 +219,7 @@ public final class StartupAndMemory {
             Answer second = LoadKit.send(http, LoadKit.request(function.port(), LoadKit.event(sequence++)));
             String output = function.output();
             Warm warm = new Warm(startedSeenMs, quarkusStarted(output), idle, classesAtInit, classesAfterFirst,
-                    answer.nanos() / 1e6, inProcess(output, first), second.nanos() / 1e6);
+                    answer.nanos() / 1e6, inProcess(output, first, answer), second.nanos() / 1e6);
             String classes = jvm ? String.format(Locale.ROOT, "; classes loaded at init %d, by the first request +%d",
                     classesAtInit, classesAfterFirst - classesAtInit) : "";
             System.out.printf(Locale.ROOT, "%-8s init  \"started in\" %6.1f ms (seen after %7.1f ms); idle VmRSS %d kB; "
@@ -222,9 +242,14 @@ public final class StartupAndMemory {
         return m.find() ? Double.parseDouble(m.group(1)) * 1000 : Double.NaN;
     }
 
-    private static double inProcess(String output, Event event) {
+    /** The receiver's duration_ms from its request log line; the minimal function's from its answer. */
+    private static double inProcess(String output, Event event, Answer answer) {
         Double ms = LoadKit.requestDurations(output).get(event.expectedEventId());
-        return ms == null ? Double.NaN : ms;
+        if (ms == null) {
+            var body = LoadKit.json(answer.body());
+            return body != null && body.has("duration_ms") ? body.get("duration_ms").asDouble() : Double.NaN;
+        }
+        return ms;
     }
 
     // ---------------------------------------------------------------- jcmd
@@ -271,6 +296,8 @@ public final class StartupAndMemory {
                 switch (config) {
                     case "lambda" -> "JAVA_TOOL_OPTIONS=" + LAMBDA_FLAGS;
                     case "native" -> "native executable as bootstrap, no options";
+                    case "minimal" -> "minimal function (plain RequestHandler, same writes), JAVA_TOOL_OPTIONS="
+                            + LAMBDA_FLAGS;
                     default -> "no JVM flags";
                 }, colds.size());
         line("process start → first answered webhook (ms)", colds.stream().map(Cold::firstAnswerMs).toList());
@@ -285,6 +312,8 @@ public final class StartupAndMemory {
                 colds.stream().map(c -> (double) c.status().get("Threads")).toList());
         line("child processes of the function process", colds.stream().map(c -> (double) c.children()).toList());
         line("failed requests", colds.stream().map(c -> (double) c.failures()).toList());
+        line("init-then-invoke: init done, seen after (ms)",
+                warms.stream().map(Warm::startedSeenMs).toList());
         line("init-then-invoke: VmRSS idle after init (MB)",
                 warms.stream().map(w -> w.idleStatus().get("VmRSS") / 1024.0).toList());
         if (!config.equals("native")) { // no class loading in a native executable

@@ -40,8 +40,15 @@ public final class LambdaArtifact implements AutoCloseable {
     /** The handler of the JVM build (target/sam.jvm.yaml); the native build needs none. */
     public static final String JVM_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
 
+    /** What Quarkus logs once init is done; a plain handler prints its own (see {@link #startJvm}). */
+    private static final String QUARKUS_STARTED = " started in ";
+
     private final MockHttpEventServer runtimeApi;
     private final Path dir;
+    /** The JVM handler ({@value #JVM_HANDLER} for function.zip); unused for a native executable. */
+    private final String handler;
+    /** The output line that says init is done and the function polls. */
+    private final String startedText;
     private final Process process;
     private final Path log;
     private final long startedNanos;
@@ -49,9 +56,12 @@ public final class LambdaArtifact implements AutoCloseable {
     private final List<Process> moreProcesses = new ArrayList<>();
     private final List<Path> moreLogs = new ArrayList<>();
 
-    private LambdaArtifact(MockHttpEventServer runtimeApi, Path dir, Process process, Path log, long startedNanos) {
+    private LambdaArtifact(MockHttpEventServer runtimeApi, Path dir, String handler, String startedText,
+            Process process, Path log, long startedNanos) {
         this.runtimeApi = runtimeApi;
         this.dir = dir;
+        this.handler = handler;
+        this.startedText = startedText;
         this.process = process;
         this.log = log;
         this.startedNanos = startedNanos;
@@ -91,7 +101,24 @@ public final class LambdaArtifact implements AutoCloseable {
 
     /** Unpacks function.zip into {@code target/<name>} and starts it with exactly {@code environment}. */
     public static LambdaArtifact start(String name, Map<String, String> environment) throws IOException {
-        return start(unpack(emptyFolder(name)), name, environment);
+        return start(unpack(emptyFolder(name)), name, JVM_HANDLER, QUARKUS_STARTED, environment);
+    }
+
+    /**
+     * Starts a JVM function already deployed in {@code dir} (classes and {@code lib/*.jar}, as function.zip unpacks)
+     * under the same runtime interface client and a mock Runtime API of its own, with {@code handler}; it has
+     * started when its output contains {@code startedText}. For benchmarks' baseline functions.
+     */
+    public static LambdaArtifact startJvm(Path dir, String name, String handler, String startedText,
+            Map<String, String> environment) throws IOException {
+        return start(dir.toAbsolutePath(), name, handler, startedText, environment);
+    }
+
+    /** {@code target/<name>}, absolute and empty (whatever an earlier run left there removed), to deploy into. */
+    public static Path deployFolder(String name) throws IOException {
+        Path dir = emptyFolder(name);
+        Files.createDirectories(dir);
+        return dir;
     }
 
     /**
@@ -104,16 +131,17 @@ public final class LambdaArtifact implements AutoCloseable {
         Path dir = emptyFolder(name);
         Files.createDirectories(dir);
         Files.copy(executable, dir.resolve("bootstrap"), StandardCopyOption.COPY_ATTRIBUTES);
-        return start(dir, name, environment);
+        return start(dir, name, JVM_HANDLER, QUARKUS_STARTED, environment);
     }
 
-    private static LambdaArtifact start(Path dir, String name, Map<String, String> environment) throws IOException {
+    private static LambdaArtifact start(Path dir, String name, String handler, String startedText,
+            Map<String, String> environment) throws IOException {
         MockHttpEventServer runtimeApi = new MockHttpEventServer();
         runtimeApi.start(0);
         Path log = dir.resolveSibling(name + ".log");
         long started = System.nanoTime();
-        Process process = launch(dir, log, runtimeApi.getPort(), environment);
-        return new LambdaArtifact(runtimeApi, dir, process, log, started);
+        Process process = launch(dir, handler, log, runtimeApi.getPort(), environment);
+        return new LambdaArtifact(runtimeApi, dir, handler, startedText, process, log, started);
     }
 
     /**
@@ -124,10 +152,10 @@ public final class LambdaArtifact implements AutoCloseable {
     public void addInstance(String name, Map<String, String> environment) throws IOException, InterruptedException {
         Path moreLog = dir.resolveSibling(name + ".log");
         Files.deleteIfExists(moreLog);
-        Process more = launch(dir, moreLog, runtimeApi.getPort(), environment);
+        Process more = launch(dir, handler, moreLog, runtimeApi.getPort(), environment);
         moreProcesses.add(more);
         moreLogs.add(moreLog);
-        if (!awaitText(more, moreLog, " started in ", 120)) {
+        if (!awaitText(more, moreLog, startedText, 120)) {
             throw new IllegalStateException("instance " + name + " did not start:\n" + read(moreLog));
         }
     }
@@ -137,8 +165,8 @@ public final class LambdaArtifact implements AutoCloseable {
         return 1 + moreProcesses.size();
     }
 
-    private static Process launch(Path dir, Path log, int runtimeApiPort, Map<String, String> environment)
-            throws IOException {
+    private static Process launch(Path dir, String handler, Path log, int runtimeApiPort,
+            Map<String, String> environment) throws IOException {
         List<String> command = new ArrayList<>();
         if (Files.exists(dir.resolve("bootstrap"))) {
             dir.resolve("bootstrap").toFile().setExecutable(true);
@@ -149,7 +177,7 @@ public final class LambdaArtifact implements AutoCloseable {
             command.add(runtimeClasspath() + File.pathSeparator + dir + File.pathSeparator + dir.resolve("lib")
                     + File.separator + "*");
             command.add("com.amazonaws.services.lambda.runtime.api.client.AWSLambda");
-            command.add(JVM_HANDLER);
+            command.add(handler);
         }
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
@@ -240,11 +268,11 @@ public final class LambdaArtifact implements AutoCloseable {
     }
 
     /**
-     * Waits until the function has started (Quarkus logs "started in") and so polls the Runtime API; fails with the
-     * function's output if it exits or takes longer than {@code seconds}.
+     * Waits until the function has started (Quarkus logs "started in"; a baseline function its own start text) and so
+     * polls the Runtime API; fails with the function's output if it exits or takes longer than {@code seconds}.
      */
     public LambdaArtifact awaitStarted(long seconds) throws IOException, InterruptedException {
-        if (!awaitText(process, log, " started in ", seconds)) {
+        if (!awaitText(process, log, startedText, seconds)) {
             throw new IllegalStateException("the function did not start:\n" + output());
         }
         return this;
