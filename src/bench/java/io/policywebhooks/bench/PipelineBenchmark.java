@@ -250,5 +250,10 @@ public class PipelineBenchmark {
         public int maxBodyBytes() {
             return 131072;
         }
+
+        @Override
+        public String metricsNamespace() {
+            return io.policywebhooks.webhook.RequestMetrics.DEFAULT_NAMESPACE;
+        }
     }
 }
