@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
-import org.eclipse.microprofile.config.Config;
 
 import io.policywebhooks.local.LocalDynamoDb;
 import io.policywebhooks.store.ItemSize;
@@ -23,19 +22,13 @@ import io.policywebhooks.store.WriteCost;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier.Encoding;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier.Hash;
-import io.policywebhooks.ten99policy.Ten99PolicyConfig;
-import io.policywebhooks.ten99policy.Ten99PolicyProvider;
 import io.policywebhooks.ten99policy.Ten99PolicySigner;
-import io.policywebhooks.verticalinsure.VerticalInsureProvider;
 import io.policywebhooks.verticalinsure.VerticalInsureSignatureVerifier;
 import io.policywebhooks.verticalinsure.VerticalInsureSigner;
 import io.policywebhooks.webhook.Headers;
 import io.policywebhooks.webhook.Outcome;
-import io.policywebhooks.webhook.WebhookConfig;
 import io.policywebhooks.webhook.WebhookProvider;
 import io.policywebhooks.webhook.WebhookService;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -103,7 +96,7 @@ public final class CostPerEvent {
         List<Scenario> scenarios = new ArrayList<>();
         try (LoadKit.Dynalite db = LoadKit.Dynalite.start()) {
             Recorder recorder = new Recorder(db.client);
-            Map<String, WebhookProvider> providers = providers();
+            Map<String, WebhookProvider> providers = PipelineBenchmark.providers();
             int n = 0;
             for (Case c : cases) {
                 Tables.Names names = new Tables.Names("cost" + n + "-events", "cost" + n + "-policies",
@@ -156,28 +149,6 @@ public final class CostPerEvent {
                     Payloads.viGrown(kb * 1024).getBytes(StandardCharsets.UTF_8), null, null));
         }
         return cases;
-    }
-
-    static Map<String, WebhookProvider> providers() {
-        WebhookConfig config = new PipelineBenchmark.BenchConfig();
-        Config environment = new SmallRyeConfigBuilder().addDefaultInterceptors()
-                .withSources(new PropertiesConfigSource(Map.of(Ten99PolicyProvider.SECRETS_VARIABLE,
-                        Payloads.TEN99_SECRET, VerticalInsureProvider.KEYS_VARIABLE, Payloads.VI_KEY),
-                        "bench environment", 300))
-                .build();
-        Ten99PolicyConfig ten99 = new Ten99PolicyConfig() { // production defaults
-            @Override
-            public Hash signatureHash() {
-                return Hash.SHA512;
-            }
-
-            @Override
-            public Encoding signatureEncoding() {
-                return Encoding.HEX;
-            }
-        };
-        return Map.of("1099policy", Ten99PolicyProvider.create(ten99, config, environment, Payloads.CLOCK),
-                "vertical-insure", VerticalInsureProvider.create(environment));
     }
 
     static void deliver(WebhookService service, WebhookProvider provider, byte[] body, boolean duplicate) {

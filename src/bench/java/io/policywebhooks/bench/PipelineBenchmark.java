@@ -112,26 +112,10 @@ public class PipelineBenchmark {
         dynamo = new CapturingDynamoDb();
         store = new WebhookStore(dynamo, new Tables.Names("events", "policies", "assignments"));
 
-        WebhookConfig config = new BenchConfig();
-        // Real-looking secrets (not the local ones) in their variables, read by the providers as in production.
-        Map<String, String> variables = Map.of(Ten99PolicyProvider.SECRETS_VARIABLE, Payloads.TEN99_SECRET,
-                VerticalInsureProvider.KEYS_VARIABLE, Payloads.VI_KEY);
-        Config environment = new SmallRyeConfigBuilder().addDefaultInterceptors()
-                .withSources(new PropertiesConfigSource(variables, "bench environment", 300)).build();
-        service = new WebhookService(store, Payloads.CLOCK, config);
-        Ten99PolicyConfig ten99Config = new Ten99PolicyConfig() { // production defaults
-            @Override
-            public Hash signatureHash() {
-                return Hash.SHA512;
-            }
-
-            @Override
-            public Encoding signatureEncoding() {
-                return Encoding.HEX;
-            }
-        };
-        ten99Provider = Ten99PolicyProvider.create(ten99Config, config, environment, Payloads.CLOCK);
-        viProvider = VerticalInsureProvider.create(environment);
+        service = new WebhookService(store, Payloads.CLOCK, new BenchConfig());
+        Map<String, WebhookProvider> providers = providers();
+        ten99Provider = providers.get("1099policy");
+        viProvider = providers.get("vertical-insure");
 
         // Every variant must end in a stored event with a state write, or it would measure a shortcut.
         check(service.receive(ten99Provider, ten99Body, Headers.ofMulti(ten99DocumentedHeaders)));
@@ -219,7 +203,33 @@ public class PipelineBenchmark {
         }
     }
 
-    /** The production defaults of application.properties; the secrets are not mapped (see setup). */
+    /**
+     * The production providers (documented Convoy form, SHA-512 hex; Vertical Insure), their secrets read from
+     * real-looking variables as in production (not the local ones).
+     */
+    static Map<String, WebhookProvider> providers() {
+        WebhookConfig config = new BenchConfig();
+        Config environment = new SmallRyeConfigBuilder().addDefaultInterceptors()
+                .withSources(new PropertiesConfigSource(Map.of(Ten99PolicyProvider.SECRETS_VARIABLE,
+                        Payloads.TEN99_SECRET, VerticalInsureProvider.KEYS_VARIABLE, Payloads.VI_KEY),
+                        "bench environment", 300))
+                .build();
+        Ten99PolicyConfig ten99 = new Ten99PolicyConfig() { // production defaults
+            @Override
+            public Hash signatureHash() {
+                return Hash.SHA512;
+            }
+
+            @Override
+            public Encoding signatureEncoding() {
+                return Encoding.HEX;
+            }
+        };
+        return Map.of("1099policy", Ten99PolicyProvider.create(ten99, config, environment, Payloads.CLOCK),
+                "vertical-insure", VerticalInsureProvider.create(environment));
+    }
+
+    /** The production defaults of application.properties; the secrets are not mapped (see providers). */
     static final class BenchConfig implements WebhookConfig {
         @Override
         public TableNames tables() {
