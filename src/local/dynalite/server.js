@@ -8,6 +8,26 @@
 // ends the process, as before.
 const dynalite = require('dynalite')
 
+// A second difference: DynamoDB hands back the item a condition failed on when the request asks for it
+// (ReturnValuesOnConditionCheckFailure: ALL_OLD, on PutItem, UpdateItem and DeleteItem: the error body's "Item");
+// dynalite 4.0.0 predates that parameter and drops it as unknown. Both are added where dynalite decides the
+// condition: under the item's lock, with the very item the condition was checked against, as DynamoDB does.
+const db = require('dynalite/db')
+for (const action of ['putItem', 'updateItem', 'deleteItem']) {
+  require('dynalite/validations/' + action).types.ReturnValuesOnConditionCheckFailure = {
+    type: 'String',
+    enum: ['ALL_OLD', 'NONE'],
+  }
+}
+const checkConditional = db.checkConditional
+db.checkConditional = function (data, existingItem) {
+  const failed = checkConditional(data, existingItem)
+  if (failed && existingItem && data.ReturnValuesOnConditionCheckFailure === 'ALL_OLD') {
+    failed.body.Item = existingItem
+  }
+  return failed
+}
+
 function option (name, fallback) {
   const at = process.argv.indexOf('--' + name)
   return at >= 0 && at + 1 < process.argv.length ? process.argv[at + 1] : fallback

@@ -1,5 +1,6 @@
 package io.policywebhooks;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,9 +13,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A loopback TCP proxy in front of dynalite that can fail like DynamoDB does: refuse service, hang, or throttle.
- * Tests switch it with {@link #set} (a JVM-wide system property, because Quarkus loads test classes and test
- * resources in different class loaders).
+ * A loopback TCP proxy in front of dynalite that can fail like DynamoDB does: refuse service, hang, throttle, answer
+ * late, or apply a request and lose its answer. Tests switch it with {@link #set} and {@link #loseAnswers} (JVM-wide
+ * system properties, because Quarkus loads test classes and test resources in different class loaders).
  */
 public final class FaultProxy implements AutoCloseable {
     public enum Mode {
@@ -25,10 +26,23 @@ public final class FaultProxy implements AutoCloseable {
         /** hold every request past the SDK's attempt timeout */
         SLOW,
         /** answer every request with DynamoDB's throttling error */
-        THROTTLE
+        THROTTLE,
+        /**
+         * forward each request to dynalite, which applies it, but lose the answer of the chosen ones
+         * ({@link #loseAnswers}): the connection closes where the answer was due, as when a network path fails
+         */
+        LOSE_ANSWER,
+        /** forward, holding each answer {@link #DELAY_MILLIS} before passing it on */
+        DELAY
     }
 
     private static final String PROPERTY = "test.fault-proxy.mode";
+    private static final String LOSE_TARGET = "test.fault-proxy.lose.target";
+    private static final String LOSE_TABLE = "test.fault-proxy.lose.table";
+    private static final String LOSE_LEFT = "test.fault-proxy.lose.left";
+    private static final String LOST = "test.fault-proxy.lost";
+    private static final String DELAY = "test.fault-proxy.delay-millis";
+    private static final Object LOSING = new Object();
 
     private final ServerSocket server;
     private final int targetPort;
@@ -37,6 +51,31 @@ public final class FaultProxy implements AutoCloseable {
 
     public static void set(Mode mode) {
         System.setProperty(PROPERTY, mode.name());
+    }
+
+    /**
+     * Switches to {@link Mode#LOSE_ANSWER}: the next {@code times} requests of {@code operation} (e.g.
+     * {@code PutItem}) to {@code table} are applied by dynalite and their answers lost; every other request passes.
+     */
+    public static void loseAnswers(String operation, String table, int times) {
+        synchronized (LOSING) {
+            System.setProperty(LOSE_TARGET, "DynamoDB_20120810." + operation);
+            System.setProperty(LOSE_TABLE, "\"TableName\":\"" + table + "\"");
+            System.setProperty(LOSE_LEFT, Integer.toString(times));
+            System.setProperty(LOST, "0");
+        }
+        set(Mode.LOSE_ANSWER);
+    }
+
+    /** How many answers were lost since {@link #loseAnswers}: a test checks the fault really happened. */
+    public static int answersLost() {
+        return Integer.parseInt(System.getProperty(LOST, "0"));
+    }
+
+    /** Switches to {@link Mode#DELAY}: every answer reaches the client {@code millis} late. */
+    public static void delayAnswers(long millis) {
+        System.setProperty(DELAY, Long.toString(millis));
+        set(Mode.DELAY);
     }
 
     static Mode mode() {
@@ -96,6 +135,10 @@ public final class FaultProxy implements AutoCloseable {
                 case THROTTLE:
                     throttle(client);
                     return;
+                case LOSE_ANSWER:
+                case DELAY:
+                    exchange(client);
+                    return;
                 default:
                     forward(client);
             }
@@ -140,9 +183,74 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private static void throttle(Socket client) throws IOException {
+    /**
+     * One request at a time, each on a connection of its own to dynalite, so each answer is known whole: passed on
+     * (after the delay in {@link Mode#DELAY}), or lost when the request is one chosen by {@link #loseAnswers}.
+     */
+    private void exchange(Socket client) throws IOException {
         InputStream in = client.getInputStream();
-        readRequest(in);
+        OutputStream out = client.getOutputStream();
+        while (!closed) {
+            byte[] request = readMessage(in);
+            if (request == null) {
+                break;
+            }
+            byte[] answer;
+            try (Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort)) {
+                upstream.getOutputStream().write(request);
+                upstream.getOutputStream().flush();
+                answer = readMessage(upstream.getInputStream());
+            }
+            if (answer == null || loses(request)) {
+                break; // dynalite has applied it; the client never hears
+            }
+            if (mode() == Mode.DELAY) {
+                sleep(Long.parseLong(System.getProperty(DELAY, "0")));
+            }
+            out.write(answer);
+            out.flush();
+        }
+        closeQuietly(client);
+    }
+
+    private static boolean loses(byte[] request) {
+        String text = new String(request, StandardCharsets.UTF_8);
+        synchronized (LOSING) {
+            int left = Integer.parseInt(System.getProperty(LOSE_LEFT, "0"));
+            if (mode() != Mode.LOSE_ANSWER || left <= 0 || !text.contains(System.getProperty(LOSE_TARGET))
+                    || !text.contains(System.getProperty(LOSE_TABLE))) {
+                return false;
+            }
+            System.setProperty(LOSE_LEFT, Integer.toString(left - 1));
+            System.setProperty(LOST, Integer.toString(answersLost() + 1));
+            return true;
+        }
+    }
+
+    /** One HTTP/1.1 message (head, then Content-Length bytes), as sent; null at the end of the stream. */
+    private static byte[] readMessage(InputStream in) throws IOException {
+        ByteArrayOutputStream message = new ByteArrayOutputStream();
+        int c;
+        int matched = 0;
+        while (matched < 4 && (c = in.read()) >= 0) {
+            message.write(c);
+            matched = c == "\r\n\r\n".charAt(matched) ? matched + 1 : c == '\r' ? 1 : 0;
+        }
+        if (matched < 4) {
+            return null;
+        }
+        int length = 0;
+        for (String line : message.toString(StandardCharsets.US_ASCII).split("\r\n")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        message.write(in.readNBytes(length));
+        return message.toByteArray();
+    }
+
+    private static void throttle(Socket client) throws IOException {
+        readMessage(client.getInputStream());
         byte[] body = ("{\"__type\":\"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException\","
                 + "\"message\":\"The level of configured provisioned throughput for the table was exceeded.\"}")
                 .getBytes(StandardCharsets.UTF_8);
@@ -155,24 +263,6 @@ public final class FaultProxy implements AutoCloseable {
         closeQuietly(client);
     }
 
-    /** Reads one HTTP request (headers, then Content-Length bytes) so the client sees a complete exchange. */
-    private static void readRequest(InputStream in) throws IOException {
-        StringBuilder headers = new StringBuilder();
-        int c;
-        while ((c = in.read()) >= 0) {
-            headers.append((char) c);
-            if (headers.length() >= 4 && headers.substring(headers.length() - 4).equals("\r\n\r\n")) {
-                break;
-            }
-        }
-        int length = 0;
-        for (String line : headers.toString().split("\r\n")) {
-            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                length = Integer.parseInt(line.substring(15).trim());
-            }
-        }
-        in.readNBytes(length);
-    }
 
     private static void sleep(long millis) {
         try {

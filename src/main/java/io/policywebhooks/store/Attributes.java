@@ -48,7 +48,8 @@ public final class Attributes {
     /**
      * A provider time, or null when absent, unreadable or outside [2000, 2100). Read as: unix seconds or unix
      * milliseconds (a number or a digit string; the two ranges do not overlap within the bounds), or ISO-8601: a
-     * date-time with or without an offset (none means UTC), with or without fractional seconds, or a date.
+     * date-time with or without an offset (none means UTC), with or without fractional seconds, or a date; or the
+     * SQL form {@code 2026-12-01 08:00:00}, a space for the {@code T}.
      */
     public static Instant instant(JsonNode node) {
         if (node == null) {
@@ -67,7 +68,13 @@ public final class Attributes {
         if (!text.isEmpty() && text.length() <= 13 && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return epoch(Long.parseLong(text));
         }
-        return iso(text);
+        return iso(sqlForm(text) ? text.substring(0, 10) + 'T' + text.substring(11) : text);
+    }
+
+    /** {@code YYYY-MM-DD HH:…}: a date, one space, then a time (checked by the ISO parser after the swap). */
+    private static boolean sqlForm(String text) {
+        return text.length() > 11 && text.charAt(10) == ' ' && text.charAt(4) == '-' && text.charAt(7) == '-'
+                && Character.isDigit(text.charAt(11));
     }
 
     private static Instant iso(String text) {

@@ -58,7 +58,8 @@ public final class DynamoLimits {
     /**
      * One value's size: strings and binaries their length; numbers about one byte per two significant digits plus
      * one (counted here as one per digit plus one, an upper bound); booleans and null one byte; maps and lists
-     * three bytes plus one per element plus their elements (and, for maps, the keys).
+     * three bytes plus one per element plus their elements (and, for maps, the keys); sets their elements, plus one
+     * byte each (an upper bound, as for lists).
      */
     static long valueBytes(AttributeValue value) {
         switch (value.type()) {
@@ -86,8 +87,14 @@ public final class DynamoLimits {
                 }
                 return bytes;
             }
-            default: // sets: never written by this project; count them as if too large to be safe
-                return MAX_ITEM_BYTES;
+            case SS:
+                return value.ss().stream().mapToLong(element -> 1L + utf8Length(element)).sum();
+            case NS:
+                return value.ns().stream().mapToLong(element -> 2L + element.length()).sum();
+            case BS:
+                return value.bs().stream().mapToLong(element -> 1L + element.asByteArrayUnsafe().length).sum();
+            default:
+                return MAX_ITEM_BYTES; // a type DynamoDB added later: too large to be safe
         }
     }
 

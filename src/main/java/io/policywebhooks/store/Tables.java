@@ -41,6 +41,11 @@ public final class Tables {
     /** Accepted deliveries of this event: 1 when first stored, +1 on every redelivery. */
     public static final String DELIVERIES = "deliveries";
     public static final String LAST_RECEIVED_AT = "last_received_at";
+    /**
+     * The ids of the deliveries counted in {@link #DELIVERIES} (a string set: the Lambda request id of each, or a
+     * random id outside Lambda), so a write the SDK retried after a lost answer is not counted again.
+     */
+    public static final String DELIVERY_IDS = "delivery_ids";
     /** Convoy's delivery headers, as sent (not signed, so never part of the key). */
     public static final String CONVOY_IDEMPOTENCY_KEY = "convoy_idempotency_key";
     public static final String CONVOY_EVENT_ID = "convoy_event_id";
@@ -64,6 +69,8 @@ public final class Tables {
     public static final String LAST_EVENT_AT = "last_event_at";
     /** The ordering guard: a state write succeeds only when its key sorts after the stored one. */
     public static final String LAST_EVENT_ORDER = "last_event_order";
+    /** The delivery whose write the state reflects (its Lambda request id), so a retried write knows its own. */
+    public static final String LAST_DELIVERY_ID = "last_delivery_id";
     /**
      * Vertical Insure's policy {@code version}, when sent. Also part of the ordering guard: it decides when both the
      * stored state and the incoming event carry one.

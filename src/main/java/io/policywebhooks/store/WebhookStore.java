@@ -2,10 +2,12 @@ package io.policywebhooks.store;
 
 import static io.policywebhooks.store.Tables.*;
 
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,22 +15,29 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
  * The writes of a delivery. Each is idempotent on its own, so no transaction is needed (and dynalite has none): a
  * redelivery after a failure between them stores no second event and completes the state write.
  * <ul>
  * <li>{@link #putEvent}: {@code attribute_not_exists(event_id)} makes the first delivery the one stored; every
- * later one only counts itself ({@code deliveries}, {@code last_received_at}).</li>
+ * later one only counts itself ({@code deliveries}, {@code last_received_at}), once: the count is conditional on
+ * the delivery's id not being in {@code delivery_ids} yet.</li>
  * <li>{@link #applyState}: the ordering guard ({@link StateUpdate}) lets only a newer event change the state,
  * whatever the arrival order, and makes re-applying the same event a no-op.</li>
  * </ul>
+ * Every conditional write asks for the item its condition failed on ({@code ALL_OLD}, in the same call), so that a
+ * write the SDK retried after its answer was lost recognises its own earlier attempt ({@link Attempt}) and reports
+ * what that attempt did, not a redelivery or a stale state. Each call is bounded by the attempt's deadline.
  * Data DynamoDB would refuse (see {@link DynamoLimits}) is left out before writing and named in the result; if
  * DynamoDB still answers {@code ValidationException}, the smallest item that fits is written instead. Any other
  * DynamoDB failure propagates, so the caller answers 5xx and the provider retries.
@@ -39,8 +48,19 @@ public final class WebhookStore {
         APPLIED,
         /** a newer (or the same) event is already reflected; nothing written */
         STALE,
-        /** DynamoDB cannot hold this state at all (its key is refused); nothing written */
+        /** not written, for the {@link Refusal} the write names */
         REFUSED
+    }
+
+    /** Why a state was not written although its event is not known to be older. */
+    public enum Refusal {
+        /** DynamoDB cannot hold this state at all: its key is refused */
+        KEY_REFUSED,
+        /**
+         * The event's time is unreadable ({@link StateUpdate#LOWEST}) and the state reflects another event: whether
+         * this one is newer cannot be known, so it never overwrites.
+         */
+        UNREADABLE_TIME
     }
 
     /**
@@ -51,10 +71,14 @@ public final class WebhookStore {
     }
 
     /**
-     * @param leftOut attributes not stored, as {@code <policy|assignment>.<name>}; the kind alone when no state was
-     *                written ({@link Applied#REFUSED})
+     * @param leftOut attributes not stored, as {@code <policy|assignment>.<name>}; the kind alone when DynamoDB
+     *                refused the state's key ({@link Refusal#KEY_REFUSED})
+     * @param refusal why, for {@link Applied#REFUSED}; else null
      */
-    public record StateWrite(Applied applied, List<String> leftOut) {
+    public record StateWrite(Applied applied, List<String> leftOut, Refusal refusal) {
+        StateWrite(Applied applied, List<String> leftOut) {
+            this(applied, leftOut, null);
+        }
     }
 
     /** The DynamoDB table a call goes to. */
@@ -71,9 +95,19 @@ public final class WebhookStore {
             Table.POLICIES, Set.of("UpdateItem"),
             Table.ASSIGNMENTS, Set.of("UpdateItem"));
 
+    /**
+     * The DynamoDB failure budget of one call. Providers give up after 10 s and retry later, and the Lambda times
+     * out at 5 s, so a delivery must fail fast rather than hang: each attempt gets 1 s, a call at most 2 s in all,
+     * with the SDK's standard retry strategy (3 attempts, jittered backoff, throttling and 5xx retried). A delivery
+     * with a deadline gives each call at most what is left of it ({@link Attempt}).
+     */
+    public static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(1);
+    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
+    public static final int MAX_ATTEMPTS = 3;
+
     /** What a state write keeps when DynamoDB refuses the full one: enough to answer "what is its status". */
     private static final Set<String> CORE_STATE = Set.of(PROVIDER_ATTRIBUTE, STATUS, LAST_EVENT_TYPE,
-            LAST_EVENT_ID, LAST_EVENT_AT, LAST_EVENT_ORDER, UPDATED_AT, VERSION);
+            LAST_EVENT_ID, LAST_EVENT_AT, LAST_EVENT_ORDER, LAST_DELIVERY_ID, UPDATED_AT, VERSION);
     private static final AttributeValue ONE = AttributeValue.fromN("1");
 
     private final DynamoDbClient dynamo;
@@ -84,12 +118,18 @@ public final class WebhookStore {
         this.tables = tables;
     }
 
-    /** Stores the event, or counts a redelivery of one already stored. */
+    /** As {@link #putEvent(EventRecord, Attempt)}, for a delivery with a random id and no deadline. */
     public EventWrite putEvent(EventRecord event) {
+        return putEvent(event, Attempt.unbounded(Attempt.randomDeliveryId()));
+    }
+
+    /** Stores the event, or counts a redelivery of one already stored. */
+    public EventWrite putEvent(EventRecord event, Attempt attempt) {
         List<String> leftOut = new ArrayList<>();
         Map<String, AttributeValue> item = eventItem(event, leftOut);
+        item.put(DELIVERY_IDS, AttributeValue.fromSs(List.of(attempt.deliveryId())));
         try {
-            return firstOrRedelivery(event, item, leftOut);
+            return firstOrRedelivery(event, item, attempt, leftOut);
         } catch (DynamoDbException e) {
             if (!isValidation(e)) {
                 throw e;
@@ -98,28 +138,90 @@ public final class WebhookStore {
             Map<String, AttributeValue> minimal = minimalEventItem(item);
             item.keySet().stream().filter(name -> !minimal.containsKey(name)).sorted()
                     .forEach(name -> leftOut.add("event." + name));
-            return firstOrRedelivery(event, minimal, leftOut);
+            return firstOrRedelivery(event, minimal, attempt, leftOut);
         }
     }
 
-    private EventWrite firstOrRedelivery(EventRecord event, Map<String, AttributeValue> item, List<String> leftOut) {
+    private EventWrite firstOrRedelivery(EventRecord event, Map<String, AttributeValue> item, Attempt attempt,
+            List<String> leftOut) {
         try {
             dynamo.putItem(b -> b.tableName(tables.events())
                     .item(item)
                     .conditionExpression("attribute_not_exists(#id)")
-                    .expressionAttributeNames(Map.of("#id", EVENT_ID)));
+                    .expressionAttributeNames(Map.of("#id", EVENT_ID))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                    .overrideConfiguration(within(attempt)));
             return new EventWrite(false, leftOut);
         } catch (ConditionalCheckFailedException alreadyStored) {
-            // One write per redelivery: ADD is atomic, so concurrent redeliveries each count.
-            dynamo.updateItem(b -> b.tableName(tables.events())
-                    .key(Map.of(EVENT_ID, s(event.eventId())))
-                    .updateExpression("SET #last = :at ADD #deliveries :one")
-                    .conditionExpression("attribute_exists(#id)")
-                    .expressionAttributeNames(Map.of("#id", EVENT_ID, "#last", LAST_RECEIVED_AT,
-                            "#deliveries", DELIVERIES))
-                    .expressionAttributeValues(Map.of(":at", s(Attributes.iso(event.receivedAt())), ":one", ONE)));
+            if (counted(alreadyStored.item(), attempt)) {
+                return new EventWrite(false, leftOut); // this delivery's own put, retried after a lost answer
+            }
+            countRedelivery(event, alreadyStored.item(), attempt);
             return new EventWrite(true, leftOut);
         }
+    }
+
+    /**
+     * One write per redelivery: ADD is atomic, so concurrent redeliveries each count, and the delivery's id in the
+     * same write makes a retry of it fail its condition instead of counting twice.
+     */
+    private void countRedelivery(EventRecord event, Map<String, AttributeValue> stored, Attempt attempt) {
+        Map<String, String> names = new HashMap<>(Map.of("#id", EVENT_ID, "#last", LAST_RECEIVED_AT,
+                "#deliveries", DELIVERIES));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
+                ":at", s(Attributes.iso(event.receivedAt())), ":one", ONE));
+        String update = "SET #last = :at ADD #deliveries :one";
+        String condition = "attribute_exists(#id)";
+        if (roomForDeliveryId(stored, attempt)) {
+            names.put("#ids", DELIVERY_IDS);
+            values.put(":ids", AttributeValue.fromSs(List.of(attempt.deliveryId())));
+            values.put(":delivery", s(attempt.deliveryId()));
+            update += ", #ids :ids";
+            condition += " AND NOT contains(#ids, :delivery)";
+        }
+        String updateExpression = update;
+        String conditionExpression = condition;
+        try {
+            dynamo.updateItem(b -> b.tableName(tables.events())
+                    .key(Map.of(EVENT_ID, s(event.eventId())))
+                    .updateExpression(updateExpression)
+                    .conditionExpression(conditionExpression)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                    .overrideConfiguration(within(attempt)));
+        } catch (ConditionalCheckFailedException e) {
+            if (!counted(e.item(), attempt)) {
+                throw e; // the event is gone: the provider's retry stores it again
+            }
+            // already counted by this delivery's own earlier attempt, whose answer was lost
+        }
+    }
+
+    /** Whether the stored event already counts this delivery. */
+    private static boolean counted(Map<String, AttributeValue> stored, Attempt attempt) {
+        AttributeValue ids = stored == null ? null : stored.get(DELIVERY_IDS);
+        return ids != null && ids.hasSs() && ids.ss().contains(attempt.deliveryId());
+    }
+
+    /**
+     * Whether the delivery's id still fits the stored event item. Near DynamoDB's item size (a body close to the
+     * cap, redelivered hundreds of times) a redelivery is counted without its id, so only there may a lost answer
+     * count one delivery twice.
+     */
+    private static boolean roomForDeliveryId(Map<String, AttributeValue> stored, Attempt attempt) {
+        long idBytes = DynamoLimits.valueBytes(s(attempt.deliveryId()));
+        return stored == null || DynamoLimits.itemBytes(stored) + idBytes <= DynamoLimits.MAX_ITEM_BYTES;
+    }
+
+    /** The call's time budget: what is left of the attempt's deadline, at most {@link #CALL_TIMEOUT}. */
+    private static Consumer<AwsRequestOverrideConfiguration.Builder> within(Attempt attempt) {
+        Duration timeout = attempt.callTimeout(CALL_TIMEOUT); // throws when the deadline has passed
+        return o -> {
+            if (attempt.bounded()) {
+                o.apiCallTimeout(timeout);
+            }
+        };
     }
 
     private static boolean isValidation(DynamoDbException e) {
@@ -166,8 +268,8 @@ public final class WebhookStore {
     /** The smallest event item: key, provider, receipt, delivery count and the raw body. */
     private static Map<String, AttributeValue> minimalEventItem(Map<String, AttributeValue> item) {
         Map<String, AttributeValue> minimal = new HashMap<>();
-        for (String name : List.of(EVENT_ID, PROVIDER_ATTRIBUTE, RECEIVED_AT, LAST_RECEIVED_AT, DELIVERIES, RAW_BODY,
-                RAW_BODY_BYTES)) {
+        for (String name : List.of(EVENT_ID, PROVIDER_ATTRIBUTE, RECEIVED_AT, LAST_RECEIVED_AT, DELIVERIES,
+                DELIVERY_IDS, RAW_BODY, RAW_BODY_BYTES)) {
             AttributeValue value = item.get(name);
             if (value != null) {
                 minimal.put(name, value);
@@ -177,11 +279,16 @@ public final class WebhookStore {
         return minimal;
     }
 
+    /** As {@link #applyState(StateUpdate, Instant, Attempt)}, for a delivery with a random id and no deadline. */
+    public StateWrite applyState(StateUpdate update, Instant now) {
+        return applyState(update, now, Attempt.unbounded(Attempt.randomDeliveryId()));
+    }
+
     /**
      * Writes the state if the event sorts after the one the item reflects (see {@link StateUpdate}). Attributes the
      * event does not carry keep their stored values.
      */
-    public StateWrite applyState(StateUpdate update, Instant now) {
+    public StateWrite applyState(StateUpdate update, Instant now, Attempt attempt) {
         boolean policy = update.kind() == StateUpdate.Kind.POLICY;
         String kind = policy ? "policy" : "assignment";
         String keyName = policy ? POLICY_ID : ASSIGNMENT_ID;
@@ -189,7 +296,7 @@ public final class WebhookStore {
         List<String> leftOut = new ArrayList<>();
         if (!DynamoLimits.keyFits(update.id(), keyLimits.get(keyName))) {
             leftOut.add(kind);
-            return new StateWrite(Applied.REFUSED, leftOut);
+            return new StateWrite(Applied.REFUSED, leftOut, Refusal.KEY_REFUSED);
         }
 
         Map<String, AttributeValue> set = new HashMap<>();
@@ -201,6 +308,7 @@ public final class WebhookStore {
         });
         set.put(LAST_EVENT_ORDER, s(update.orderKey()));
         set.put(UPDATED_AT, s(Attributes.iso(now)));
+        set.put(LAST_DELIVERY_ID, s(attempt.deliveryId()));
         if (update.version() != null) {
             set.put(VERSION, AttributeValue.fromN(update.version().toString()));
         }
@@ -208,7 +316,7 @@ public final class WebhookStore {
 
         String table = policy ? tables.policies() : tables.assignments();
         try {
-            return new StateWrite(update(table, keyName, update, set), leftOut);
+            return update(table, keyName, update, set, attempt, leftOut);
         } catch (DynamoDbException e) {
             if (!isValidation(e)) {
                 throw e;
@@ -217,13 +325,13 @@ public final class WebhookStore {
                     .forEach(name -> leftOut.add(kind + "." + name));
             set.keySet().retainAll(CORE_STATE);
             try {
-                return new StateWrite(update(table, keyName, update, set), leftOut);
+                return update(table, keyName, update, set, attempt, leftOut);
             } catch (DynamoDbException again) {
                 if (!isValidation(again)) {
                     throw again;
                 }
                 leftOut.add(kind);
-                return new StateWrite(Applied.REFUSED, leftOut);
+                return new StateWrite(Applied.REFUSED, leftOut, Refusal.KEY_REFUSED);
             }
         }
     }
@@ -250,7 +358,8 @@ public final class WebhookStore {
         return DynamoLimits.itemBytes(set) + DynamoLimits.MAX_SORT_KEY_BYTES <= DynamoLimits.MAX_ITEM_BYTES;
     }
 
-    private Applied update(String table, String keyName, StateUpdate update, Map<String, AttributeValue> set) {
+    private StateWrite update(String table, String keyName, StateUpdate update, Map<String, AttributeValue> set,
+            Attempt attempt, List<String> leftOut) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         StringBuilder expression = new StringBuilder("SET ");
@@ -281,11 +390,40 @@ public final class WebhookStore {
                     .updateExpression(expression.toString())
                     .conditionExpression(condition)
                     .expressionAttributeNames(names)
-                    .expressionAttributeValues(values));
-            return Applied.APPLIED;
-        } catch (ConditionalCheckFailedException newerOrSame) {
-            return Applied.STALE;
+                    .expressionAttributeValues(values)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                    .overrideConfiguration(within(attempt)));
+            return new StateWrite(Applied.APPLIED, leftOut);
+        } catch (ConditionalCheckFailedException notAfter) {
+            return refused(update, notAfter.item(), attempt, leftOut);
         }
+    }
+
+    /** What a state write whose guard failed did, told from the item the guard failed on. */
+    private static StateWrite refused(StateUpdate update, Map<String, AttributeValue> stored, Attempt attempt,
+            List<String> leftOut) {
+        String storedEvent = text(stored, LAST_EVENT_ID);
+        Object eventId = update.attributes().get(LAST_EVENT_ID);
+        boolean sameEvent = storedEvent != null && storedEvent.equals(eventId);
+        if (sameEvent && attempt.deliveryId().equals(text(stored, LAST_DELIVERY_ID))) {
+            return new StateWrite(Applied.APPLIED, leftOut); // this delivery's own write, retried after a lost answer
+        }
+        if (update.orderKey().equals(StateUpdate.LOWEST) && !sameEvent && !olderVersion(update, stored)) {
+            return new StateWrite(Applied.REFUSED, leftOut, Refusal.UNREADABLE_TIME);
+        }
+        return new StateWrite(Applied.STALE, leftOut);
+    }
+
+    /** Whether both carry a version and the stored one is higher: the event is older whatever its time. */
+    private static boolean olderVersion(StateUpdate update, Map<String, AttributeValue> stored) {
+        AttributeValue version = stored == null ? null : stored.get(VERSION);
+        return update.version() != null && version != null && version.n() != null
+                && new BigDecimal(version.n()).compareTo(BigDecimal.valueOf(update.version())) > 0;
+    }
+
+    private static String text(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item == null ? null : item.get(name);
+        return value == null ? null : value.s();
     }
 
     /**

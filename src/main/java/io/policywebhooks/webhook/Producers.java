@@ -1,7 +1,6 @@
 package io.policywebhooks.webhook;
 
 import java.time.Clock;
-import java.time.Duration;
 
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -15,22 +14,17 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 /** Wires the plain classes (store, clock) into CDI; they hold no CDI code themselves. */
 public class Producers {
     /**
-     * DynamoDB failure budget. Providers give up after 10 s and retry later, and the Lambda times out at 5 s, so a
-     * delivery must fail fast rather than hang: each attempt gets 1 s, a call at most 2 s in all (two writes ≤ 4 s),
-     * with the SDK's standard retry strategy (3 attempts, jittered backoff, throttling and 5xx retried).
+     * The extension's builder (endpoint, region, credentials, URL-connection HTTP client) with the store's failure
+     * budget ({@link WebhookStore#CALL_TIMEOUT}).
      */
-    static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(1);
-    static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
-    static final int MAX_ATTEMPTS = 3;
-
-    /** The extension's builder (endpoint, region, credentials, URL-connection HTTP client) with our budget. */
     @Produces
     @Singleton
     DynamoDbClient dynamo(DynamoDbClientBuilder builder) {
         return builder.overrideConfiguration(c -> c
-                .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
-                .apiCallTimeout(CALL_TIMEOUT)
-                .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build()))
+                .apiCallAttemptTimeout(WebhookStore.ATTEMPT_TIMEOUT)
+                .apiCallTimeout(WebhookStore.CALL_TIMEOUT)
+                .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                        .maxAttempts(WebhookStore.MAX_ATTEMPTS).build()))
                 .build();
     }
 

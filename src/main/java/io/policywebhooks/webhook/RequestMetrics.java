@@ -3,11 +3,14 @@ package io.policywebhooks.webhook;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.policywebhooks.store.WebhookStore;
 
 /**
  * The CloudWatch metrics of a request, carried by its request log line in CloudWatch Embedded Metric Format (EMF):
@@ -33,7 +36,13 @@ public final class RequestMetrics {
          * 1 when the delivery's event is in the events table after the request (stored, duplicate, stored
          * partially), else 0: the silence alarm's input. Per provider only: per outcome it would repeat Deliveries.
          */
-        STORED("Stored", "Count", false);
+        STORED("Stored", "Count", false),
+        /**
+         * States the request's event did not change because its time is unreadable and the state reflects another
+         * event ({@code refused_states} with reason {@code unreadable_time}): the event is stored, its state
+         * change waits for an operator. Per provider only.
+         */
+        UNREADABLE_TIME_REFUSALS("UnreadableTimeRefusals", "Count", false);
 
         public final String metricName;
         /** A CloudWatch unit (EMF accepts the MetricDatum units). */
@@ -51,6 +60,8 @@ public final class RequestMetrics {
             return byOutcome ? List.of(List.of(PROVIDER, OUTCOME), List.of(PROVIDER)) : List.of(List.of(PROVIDER));
         }
     }
+
+    private static final String UNREADABLE_TIME = WebhookStore.Refusal.UNREADABLE_TIME.name().toLowerCase(Locale.ROOT);
 
     private RequestMetrics() {
     }
@@ -99,11 +110,13 @@ public final class RequestMetrics {
      * and {@code outcome} members the dimensions refer to (EMF: dimension targets are top-level string members,
      * metric targets top-level numbers).
      */
-    static void addTo(ObjectNode line, ArrayNode directives, long timestampMillis, Outcome.Kind outcome,
+    static void addTo(ObjectNode line, ArrayNode directives, long timestampMillis, Outcome outcome,
             double durationMs) {
         line.put(Metric.DELIVERIES.metricName, 1);
         line.put(Metric.DURATION_MS.metricName, durationMs);
-        line.put(Metric.STORED.metricName, outcome.stored() ? 1 : 0);
+        line.put(Metric.STORED.metricName, outcome.kind().stored() ? 1 : 0);
+        line.put(Metric.UNREADABLE_TIME_REFUSALS.metricName, outcome.refused().stream()
+                .filter(state -> state.reason().equals(UNREADABLE_TIME)).count());
         ObjectNode aws = line.putObject("_aws");
         aws.put("Timestamp", timestampMillis);
         aws.set("CloudWatchMetrics", directives);

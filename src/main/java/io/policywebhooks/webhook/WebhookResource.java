@@ -40,7 +40,7 @@ public class WebhookResource {
             throw new NotFoundException(); // answered by ErrorAnswers as {"error":"not found"}
         }
         Outcome outcome = service.receive(provider, body == null ? new byte[0] : body,
-                Headers.ofMulti(headers.getRequestHeaders()), RequestIds.of(lambda, event));
+                Headers.ofMulti(headers.getRequestHeaders()), Invocation.of(lambda, event));
         return Response.status(outcome.status()).type(MediaType.APPLICATION_JSON).entity(Answer.of(outcome)).build();
     }
 }

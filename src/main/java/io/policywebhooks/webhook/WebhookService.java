@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.policywebhooks.store.Attempt;
 import io.policywebhooks.store.StateUpdate;
 import io.policywebhooks.store.Tables;
 import io.policywebhooks.store.WebhookStore;
@@ -89,11 +90,14 @@ public class WebhookService {
      * {@link Outcome}. Only a bug escapes as an exception, answered 500 by {@link ErrorAnswers}.
      */
     public Outcome receive(WebhookProvider provider, byte[] rawBody, Headers headers) {
-        return receive(provider, rawBody, headers, RequestIds.NONE);
+        return receive(provider, rawBody, headers, Invocation.NONE);
     }
 
-    /** As {@link #receive(WebhookProvider, byte[], Headers)}, with the request ids the log line carries. */
-    public Outcome receive(WebhookProvider provider, byte[] rawBody, Headers headers, RequestIds ids) {
+    /**
+     * As {@link #receive(WebhookProvider, byte[], Headers)}, in a Lambda invocation: its ids go into the log line,
+     * its remaining time bounds the DynamoDB calls.
+     */
+    public Outcome receive(WebhookProvider provider, byte[] rawBody, Headers headers, Invocation invocation) {
         long startNanos = System.nanoTime();
         long startMillis = clock.millis(); // the metrics' timestamp
         String type = null;
@@ -109,12 +113,12 @@ public class WebhookService {
                 Delivery delivery = map(provider, rawBody, headers);
                 type = delivery.event().type();
                 extra = delivery.event().extra() == null ? Map.of() : delivery.event().extra();
-                outcome = store(delivery);
+                outcome = store(delivery, invocation.attempt());
             }
         } catch (InvalidSignatureException e) {
             outcome = Outcome.rejected(e.getMessage());
         }
-        log(provider.name(), type, extra, outcome, ids, startMillis, startNanos);
+        log(provider.name(), type, extra, outcome, invocation, startMillis, startNanos);
         return outcome;
     }
 
@@ -130,20 +134,25 @@ public class WebhookService {
         }
     }
 
-    private Outcome store(Delivery delivery) {
+    private Outcome store(Delivery delivery, Attempt attempt) {
         try {
-            WebhookStore.EventWrite event = store.putEvent(delivery.event());
+            WebhookStore.EventWrite event = store.putEvent(delivery.event(), attempt);
             List<String> leftOut = new ArrayList<>(event.leftOut());
             List<WebhookStore.Applied> states = new ArrayList<>(delivery.states().size());
+            List<Outcome.RefusedState> refused = new ArrayList<>();
             for (StateUpdate state : delivery.states()) {
                 // Also on a duplicate: the earlier attempt may have died between the writes.
-                WebhookStore.StateWrite written = store.applyState(state, clock.instant());
+                WebhookStore.StateWrite written = store.applyState(state, clock.instant(), attempt);
                 states.add(written.applied());
                 leftOut.addAll(written.leftOut());
+                if (written.refusal() != null) {
+                    refused.add(new Outcome.RefusedState(state.kind().name().toLowerCase(Locale.ROOT), state.id(),
+                            written.refusal().name().toLowerCase(Locale.ROOT)));
+                }
             }
-            return Outcome.stored(delivery.event().eventId(), event.duplicate(), states, leftOut);
-        } catch (SdkException e) {
-            return Outcome.storageFailed(delivery.event().eventId(), e);
+            return Outcome.stored(delivery.event().eventId(), event.duplicate(), states, refused, leftOut);
+        } catch (SdkException | Attempt.DeadlineReached e) {
+            return Outcome.storageFailed(delivery.event().eventId(), e, attempt.expired());
         }
     }
 
@@ -160,7 +169,7 @@ public class WebhookService {
      * The request's one log line: pure JSON on one line (Logs Insights and metric filters read its fields) and an EMF
      * document. {@code cold_start} is present, true, on the first request of the instance only.
      */
-    private void log(String provider, String type, Map<String, Object> extra, Outcome outcome, RequestIds ids,
+    private void log(String provider, String type, Map<String, Object> extra, Outcome outcome, Invocation ids,
             long startMillis, long startNanos) {
         double durationMs = (System.nanoTime() - startNanos) / 1_000_000.0;
         ObjectNode line = JSON.createObjectNode()
@@ -176,6 +185,11 @@ public class WebhookService {
         if (!outcome.states().isEmpty()) {
             ArrayNode states = line.putArray("states");
             outcome.states().forEach(applied -> states.add(applied.name().toLowerCase(Locale.ROOT)));
+        }
+        if (!outcome.refused().isEmpty()) {
+            ArrayNode refused = line.putArray("refused_states");
+            outcome.refused().forEach(state -> refused.addObject().put("kind", state.kind()).put("id", state.id())
+                    .put("reason", state.reason()));
         }
         if (!outcome.leftOut().isEmpty()) {
             ArrayNode names = line.putArray("left_out");
@@ -199,7 +213,7 @@ public class WebhookService {
         if (coldStart.compareAndSet(true, false)) {
             line.put("cold_start", true);
         }
-        RequestMetrics.addTo(line, metricDirectives, startMillis, outcome.kind(), durationMs);
+        RequestMetrics.addTo(line, metricDirectives, startMillis, outcome, durationMs);
         REQUESTS.log(outcome.status() >= 500 ? Logger.Level.ERROR : Logger.Level.INFO, line.toString());
     }
 }

@@ -137,9 +137,14 @@ class DynamoLimitsTest {
     }
 
     @Test
-    void setsAreCountedAsTooLargeToWrite() {
-        Map<String, AttributeValue> item = Map.of("ss", AttributeValue.fromSs(List.of("a")));
-        assertTrue(DynamoLimits.itemBytes(item) > DynamoLimits.MAX_ITEM_BYTES);
+    void setsCountTheirElementsPlusOneByteEach() {
+        // The name, then per element: its size (UTF-8 bytes; for numbers digits plus one) and one byte.
+        assertEquals(2 + (1 + 1) + (1 + 3), DynamoLimits.itemBytes(Map.of("ss", AttributeValue.fromSs(
+                List.of("a", "\u00e9b")))));
+        assertEquals(2 + (1 + 3) + (1 + 2), DynamoLimits.itemBytes(Map.of("ns", AttributeValue.fromNs(
+                List.of("10", "7")))));
+        assertEquals(2 + (1 + 4), DynamoLimits.itemBytes(Map.of("bs", AttributeValue.fromBs(
+                List.of(software.amazon.awssdk.core.SdkBytes.fromByteArray(new byte[4]))))));
     }
 
     @Test

@@ -37,10 +37,10 @@ class RequestLogEmfTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** One invocation as Lambda delivers it: the v2 event with its request id, and the Lambda request id. */
-    record Invocation(String lambdaRequestId, String apiRequestId, int status) {
+    record Sent(String lambdaRequestId, String apiRequestId, int status) {
     }
 
-    static Invocation invoke(String provider, byte[] body, Map<String, String> headers) throws Exception {
+    static Sent invoke(String provider, byte[] body, Map<String, String> headers) throws Exception {
         String lambdaRequestId = UUID.randomUUID().toString();
         String apiRequestId = "Ab" + UUID.randomUUID().toString().substring(0, 12) + "=";
         ObjectNode event = JSON.createObjectNode()
@@ -62,7 +62,7 @@ class RequestLogEmfTest {
         String response = given().header("Lambda-Runtime-Aws-Request-Id", lambdaRequestId)
                 .contentType("application/json").body(JSON.writeValueAsBytes(event))
                 .post("/_lambda_").then().statusCode(200).extract().asString();
-        return new Invocation(lambdaRequestId, apiRequestId, JSON.readTree(response).path("statusCode").asInt());
+        return new Sent(lambdaRequestId, apiRequestId, JSON.readTree(response).path("statusCode").asInt());
     }
 
     static byte[] policyEvent(String type) {
@@ -77,7 +77,7 @@ class RequestLogEmfTest {
         byte[] partial = policyEvent("policy." + "x".repeat(2100));
         byte[] failing = policyEvent("policy.active");
         String convoyEventId = UUID.randomUUID().toString();
-        Map<String, Invocation> invocations = new LinkedHashMap<>();
+        Map<String, Sent> invocations = new LinkedHashMap<>();
         List<String> lines;
         try (LogCapture capture = new LogCapture()) {
             invocations.put("stored", invoke("1099policy", stored, Map.of("X-Convoy-Signature", convoy(stored),
@@ -106,9 +106,9 @@ class RequestLogEmfTest {
 
         List<String> outcomes = new ArrayList<>();
         int i = 0;
-        for (Map.Entry<String, Invocation> entry : invocations.entrySet()) {
+        for (Map.Entry<String, Sent> entry : invocations.entrySet()) {
             JsonNode line = EmfRules.assertValid(lines.get(i++));
-            Invocation invocation = entry.getValue();
+            Sent invocation = entry.getValue();
             outcomes.add(line.path("outcome").asText());
             assertEquals(invocation.status(), line.path("status").asInt(), line.toString());
             assertEquals(invocation.lambdaRequestId(), line.path("lambda_request_id").asText(), line.toString());

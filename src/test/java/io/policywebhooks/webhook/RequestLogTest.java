@@ -39,7 +39,7 @@ class RequestLogTest {
         return new WebhookService(null, Clock.fixed(NOW, ZoneOffset.UTC), 16, namespace);
     }
 
-    static List<JsonNode> lines(WebhookService service, RequestIds ids, byte[]... bodies) {
+    static List<JsonNode> lines(WebhookService service, Invocation ids, byte[]... bodies) {
         List<JsonNode> lines = new ArrayList<>();
         try (LogCapture capture = new LogCapture()) {
             for (byte[] body : bodies) {
@@ -57,7 +57,7 @@ class RequestLogTest {
 
     @Test
     void everyLineIsAnEmfDocumentOfTheDeclaredMetrics() {
-        List<JsonNode> lines = lines(service("Team/Webhooks-staging"), RequestIds.NONE,
+        List<JsonNode> lines = lines(service("Team/Webhooks-staging"), Invocation.NONE,
                 bytes("{\"a\":1}"), new byte[0], bytes("x".repeat(17)));
         List<String> outcomes = new ArrayList<>();
         for (JsonNode line : lines) {
@@ -97,7 +97,7 @@ class RequestLogTest {
     @Test
     void theDeclaredMetricsAreTheDocumentedOnes() {
         assertEquals(declared("PolicyWebhooks"), directives(lines(service(RequestMetrics.DEFAULT_NAMESPACE),
-                RequestIds.NONE, new byte[0]).get(0)));
+                Invocation.NONE, new byte[0]).get(0)));
         for (Outcome.Kind kind : Outcome.Kind.values()) {
             boolean stored = kind == Outcome.Kind.STORED || kind == Outcome.Kind.DUPLICATE
                     || kind == Outcome.Kind.STORED_PARTIALLY;
@@ -108,29 +108,29 @@ class RequestLogTest {
     @Test
     void coldStartMarksOnlyTheFirstRequestOfAnInstance() {
         WebhookService service = service(RequestMetrics.DEFAULT_NAMESPACE);
-        List<JsonNode> lines = lines(service, RequestIds.NONE, new byte[0], new byte[0], bytes("{}"));
+        List<JsonNode> lines = lines(service, Invocation.NONE, new byte[0], new byte[0], bytes("{}"));
         assertTrue(lines.get(0).path("cold_start").asBoolean(false), lines.get(0).toString());
         assertFalse(lines.get(1).has("cold_start"), lines.get(1).toString());
         assertFalse(lines.get(2).has("cold_start"), lines.get(2).toString());
         // A new instance starts cold again.
-        assertTrue(lines(service(RequestMetrics.DEFAULT_NAMESPACE), RequestIds.NONE, new byte[0]).get(0)
+        assertTrue(lines(service(RequestMetrics.DEFAULT_NAMESPACE), Invocation.NONE, new byte[0]).get(0)
                 .path("cold_start").asBoolean(false));
     }
 
     @Test
     void requestIdsAreLoggedWhenPresentAndAbsentOtherwise() {
-        JsonNode with = lines(service(RequestMetrics.DEFAULT_NAMESPACE), new RequestIds("lambda-1", "api-1"),
+        JsonNode with = lines(service(RequestMetrics.DEFAULT_NAMESPACE), new Invocation("lambda-1", "api-1", null),
                 new byte[0]).get(0);
         assertEquals("lambda-1", with.path("lambda_request_id").asText());
         assertEquals("api-1", with.path("api_request_id").asText());
-        JsonNode without = lines(service(RequestMetrics.DEFAULT_NAMESPACE), RequestIds.NONE, new byte[0]).get(0);
+        JsonNode without = lines(service(RequestMetrics.DEFAULT_NAMESPACE), Invocation.NONE, new byte[0]).get(0);
         assertFalse(without.has("lambda_request_id") || without.has("api_request_id"), without.toString());
-        JsonNode one = lines(service(RequestMetrics.DEFAULT_NAMESPACE), new RequestIds(null, "api-2"),
+        JsonNode one = lines(service(RequestMetrics.DEFAULT_NAMESPACE), new Invocation(null, "api-2", null),
                 new byte[0]).get(0);
         assertEquals("api-2", one.path("api_request_id").asText());
         assertFalse(one.has("lambda_request_id"));
         // Nothing to give outside Lambda: no ids, no failure.
-        assertEquals(RequestIds.NONE, RequestIds.of(null, null));
+        assertEquals(Invocation.NONE, Invocation.of(null, null));
     }
 
     @Test
