@@ -125,6 +125,11 @@ public final class Dashboard {
         }
         add(12, 6, metricWidget("DynamoDB throttled requests by table and operation", "Sum", FIVE_MINUTES, false,
                 throttles));
+        newRow();
+        List<List<Object>> refusedRows = new ArrayList<>();
+        providers.forEach(p -> refusedRows.add(ours(Metric.UNREADABLE_TIME_REFUSALS, p, null, p)));
+        add(12, 6, metricWidget("State changes refused: event time unreadable", "Sum", FIVE_MINUTES, false,
+                refusedRows));
     }
 
     private static final Map<Outcome.Kind, String> TITLES = Map.of(

@@ -772,7 +772,7 @@ class TemplateAgreementTest {
             }
         });
         Set<String> expected = Set.of("Stored", "Deliveries rejected", "Deliveries stored_partially",
-                "Deliveries storage_failed");
+                "Deliveries storage_failed", RequestMetrics.Metric.UNREADABLE_TIME_REFUSALS.metricName);
         Map<String, Set<String>> expectedByProvider = new TreeMap<>();
         Dashboard.providers().forEach(p -> expectedByProvider.put(p, expected));
         assertEquals(expectedByProvider, kindsByProvider, "alarm kinds per production provider");
