@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.HashMap;
@@ -39,6 +40,8 @@ public final class LambdaArtifact implements AutoCloseable {
     public static final Path FUNCTION_ZIP = Path.of("target", "function.zip");
     /** The handler of the JVM build (target/sam.jvm.yaml); the native build needs none. */
     public static final String JVM_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
+    /** The function's timeout in template.yaml: the deadline the Runtime API gives each invocation by default. */
+    public static final Duration FUNCTION_TIMEOUT = Duration.ofSeconds(5);
 
     /** What Quarkus logs once init is done; a plain handler prints its own (see {@link #startJvm}). */
     private static final String QUARKUS_STARTED = " started in ";
@@ -101,7 +104,13 @@ public final class LambdaArtifact implements AutoCloseable {
 
     /** Unpacks function.zip into {@code target/<name>} and starts it with exactly {@code environment}. */
     public static LambdaArtifact start(String name, Map<String, String> environment) throws IOException {
-        return start(unpack(emptyFolder(name)), name, JVM_HANDLER, QUARKUS_STARTED, environment);
+        return start(name, environment, FUNCTION_TIMEOUT);
+    }
+
+    /** As {@link #start(String, Map)}, each invocation's deadline {@code timeout} after it is handed out. */
+    public static LambdaArtifact start(String name, Map<String, String> environment, Duration timeout)
+            throws IOException {
+        return start(unpack(emptyFolder(name)), name, JVM_HANDLER, QUARKUS_STARTED, environment, timeout);
     }
 
     /**
@@ -111,7 +120,7 @@ public final class LambdaArtifact implements AutoCloseable {
      */
     public static LambdaArtifact startJvm(Path dir, String name, String handler, String startedText,
             Map<String, String> environment) throws IOException {
-        return start(dir.toAbsolutePath(), name, handler, startedText, environment);
+        return start(dir.toAbsolutePath(), name, handler, startedText, environment, FUNCTION_TIMEOUT);
     }
 
     /** {@code target/<name>}, absolute and empty (whatever an earlier run left there removed), to deploy into. */
@@ -128,15 +137,21 @@ public final class LambdaArtifact implements AutoCloseable {
      */
     public static LambdaArtifact startNative(String name, Path executable, Map<String, String> environment)
             throws IOException {
+        return startNative(name, executable, environment, FUNCTION_TIMEOUT);
+    }
+
+    /** As {@link #startNative(String, Path, Map)}, each invocation's deadline {@code timeout} after it is handed out. */
+    public static LambdaArtifact startNative(String name, Path executable, Map<String, String> environment,
+            Duration timeout) throws IOException {
         Path dir = emptyFolder(name);
         Files.createDirectories(dir);
         Files.copy(executable, dir.resolve("bootstrap"), StandardCopyOption.COPY_ATTRIBUTES);
-        return start(dir, name, JVM_HANDLER, QUARKUS_STARTED, environment);
+        return start(dir, name, JVM_HANDLER, QUARKUS_STARTED, environment, timeout);
     }
 
     private static LambdaArtifact start(Path dir, String name, String handler, String startedText,
-            Map<String, String> environment) throws IOException {
-        MockHttpEventServer runtimeApi = new MockHttpEventServer();
+            Map<String, String> environment, Duration timeout) throws IOException {
+        MockHttpEventServer runtimeApi = new DeadlineRuntimeApi(timeout);
         runtimeApi.start(0);
         Path log = dir.resolveSibling(name + ".log");
         long started = System.nanoTime();
@@ -239,6 +254,11 @@ public final class LambdaArtifact implements AutoCloseable {
             }
         }
         return dir;
+    }
+
+    /** The invocations the function answered after their deadline (Lambda would have ended them), each with how late. */
+    public List<String> lateAnswers() {
+        return runtimeApi instanceof DeadlineRuntimeApi deadlined ? deadlined.lateAnswers() : List.of();
     }
 
     /** Where HTTP requests become API Gateway v2 events for the function. */

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.policywebhooks.DynaliteResource;
+import io.policywebhooks.FaultProxy;
 import io.policywebhooks.Signers;
 import io.policywebhooks.WebhookSigner;
 import io.policywebhooks.local.LocalDynamoDb;
@@ -65,13 +67,19 @@ class PackagedLambdaIT {
     static final String HOME = "/home/sbx_user1051";
 
     Process dynalite;
+    int dynalitePort;
     String endpoint;
     DynamoDbClient dynamo;
     LambdaArtifact function;
 
     /** Deploys the function as {@code target/<name>} and starts it with exactly {@code environment}. */
     LambdaArtifact launch(String name, Map<String, String> environment) throws IOException {
-        return LambdaArtifact.start(name, environment);
+        return launch(name, environment, LambdaArtifact.FUNCTION_TIMEOUT);
+    }
+
+    /** As {@link #launch(String, Map)}, each invocation's deadline {@code timeout} after it is handed out. */
+    LambdaArtifact launch(String name, Map<String, String> environment, Duration timeout) throws IOException {
+        return LambdaArtifact.start(name, environment, timeout);
     }
 
     Map<String, String> lambdaEnvironment() {
@@ -84,9 +92,9 @@ class PackagedLambdaIT {
 
     @BeforeAll
     void start() throws IOException {
-        int port = DynaliteResource.freePort();
-        dynalite = LocalDynamoDb.startIfAbsent(port);
-        endpoint = "http://" + LocalDynamoDb.HOST + ":" + port;
+        dynalitePort = DynaliteResource.freePort();
+        dynalite = LocalDynamoDb.startIfAbsent(dynalitePort);
+        endpoint = "http://" + LocalDynamoDb.HOST + ":" + dynalitePort;
         dynamo = DynaliteResource.client(URI.create(endpoint));
         LocalDynamoDb.createTables(dynamo, DynaliteResource.TABLES);
         function = launch("it-function", lambdaEnvironment());
@@ -113,9 +121,13 @@ class PackagedLambdaIT {
 
     /** {@code body} signed with {@code secret} (Convoy's advanced form, SHA-512, hex, now) and posted. */
     ValidatableResponse postTen99(String secret, byte[] body) {
+        return postTen99(function, secret, body);
+    }
+
+    static ValidatableResponse postTen99(LambdaArtifact to, String secret, byte[] body) {
         String signature = Ten99PolicySigner.signAdvanced(List.of(secret), now(), body,
                 ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX);
-        return given().port(function.port()).contentType("application/json").header("X-Convoy-Signature", signature)
+        return given().port(to.port()).contentType("application/json").header("X-Convoy-Signature", signature)
                 .body(body).post("/webhooks/1099policy").then();
     }
 
@@ -268,6 +280,46 @@ class PackagedLambdaIT {
             Signers.production().forEach(s -> secrets.add(LambdaArtifact.secretOf(s)));
             for (String secret : secrets) {
                 assertFalse(output.contains(secret), "the output holds the secret " + secret);
+            }
+        }
+    }
+
+    /**
+     * DynamoDB answers each call late but within the SDK's attempt timeout, so only the invocation's deadline can
+     * stop the delivery: it is answered 503 and logged, before Lambda would end the invocation, and retried.
+     */
+    @Test
+    void storageOutlastingTheInvocationIsAnswered503AndLoggedBeforeTheDeadline() throws Exception {
+        // Two calls of 0.9 s each outlast the 1.5 s the deadline leaves for storage (2 s less the answer's margin).
+        Duration timeout = Duration.ofMillis(2000);
+        Map<String, String> env = lambdaEnvironment();
+        try (FaultProxy slow = new FaultProxy(dynalitePort)) {
+            env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", "http://" + LocalDynamoDb.HOST + ":" + slow.port());
+            try (LambdaArtifact deadlined = launch("it-deadline", env, timeout)) {
+                deadlined.awaitStarted(60);
+                // A delivery stored first, as an instance serves before a slow spell. Its first calls load classes
+                // and may themselves outlast the deadline on a busy machine: retried, as the provider would.
+                String warm = UUID.randomUUID().toString();
+                byte[] warmBody = ten99Event("evt_" + warm, "policy.active", "pl_" + warm);
+                for (int attempt = 0; attempt < 5 && postTen99(deadlined, TEN99_SECRETS.get(0), warmBody)
+                        .extract().statusCode() != 200; attempt++) {
+                    // retried
+                }
+                assertFalse(read(DynaliteResource.TABLES.events(), "event_id", "1099policy#evt_" + warm).isEmpty());
+                String id = UUID.randomUUID().toString();
+                FaultProxy.delayAnswers(900);
+                try {
+                    postTen99(deadlined, TEN99_SECRETS.get(0), ten99Event("evt_" + id, "policy.active", "pl_" + id))
+                            .statusCode(503).body("error", equalTo("deadline reached, retry later"));
+                } finally {
+                    FaultProxy.set(FaultProxy.Mode.UP);
+                }
+                assertEquals(List.of(), deadlined.lateAnswers(), "every invocation answered before its deadline");
+                assertTrue(deadlined.awaitOutput("\"reason\":\"deadline reached, retry later\"", 10),
+                        deadlined.output());
+                String line = deadlined.output().lines().filter(l -> l.contains("deadline reached")).findFirst()
+                        .orElseThrow();
+                assertTrue(line.contains("\"outcome\":\"storage_failed\"") && line.contains("\"status\":503"), line);
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.policywebhooks.it;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
@@ -18,12 +19,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 @ExtendWith(PackagedNativeLambdaIT.WhenBuilt.class)
 class PackagedNativeLambdaIT extends PackagedLambdaIT {
     @Override
-    LambdaArtifact launch(String name, Map<String, String> environment) throws IOException {
+    LambdaArtifact launch(String name, Map<String, String> environment, Duration timeout) throws IOException {
         NativeExecutable executable = NativeExecutable.find();
         if (!executable.found()) {
             throw new IllegalStateException(executable.reason());
         }
-        return LambdaArtifact.startNative("native-" + name, executable.path(), environment);
+        return LambdaArtifact.startNative("native-" + name, executable.path(), environment, timeout);
     }
 
     /** Runs the class only when there is a native executable to test; otherwise skips it, saying why. */

@@ -41,22 +41,33 @@ class WebhookStoreLimitsTest {
     static final Tables.Names NAMES = new Tables.Names("events", "policies", "assignments");
 
     /** Records writes; refuses the first {@code refusals} with {@code error}. */
-    static final class FakeDynamoDb implements DynamoDbClient {
-        final List<PutItemRequest> puts = new ArrayList<>();
-        final List<UpdateItemRequest> updates = new ArrayList<>();
+    public static final class FakeDynamoDb implements DynamoDbClient {
+        public final List<PutItemRequest> puts = new ArrayList<>();
+        public final List<UpdateItemRequest> updates = new ArrayList<>();
         int refusals;
         String error = "ValidationException";
         /** Writes to fail their condition (before any refusal), as when the item exists or is newer. */
-        int conditionFailures;
+        public int conditionFailures;
+        /** The item each failed condition hands back (ALL_OLD), in order; none once empty. */
+        public final java.util.Deque<Map<String, AttributeValue>> failedOn = new java.util.ArrayDeque<>();
+        /** How long each write takes before it answers. */
+        public long writeMillis;
 
-        FakeDynamoDb(int refusals) {
+        public FakeDynamoDb(int refusals) {
             this.refusals = refusals;
         }
 
         private void maybeRefuse() {
+            if (writeMillis > 0) {
+                try {
+                    Thread.sleep(writeMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             if (conditionFailures > 0) {
                 conditionFailures--;
-                throw ConditionalCheckFailedException.builder().statusCode(400).build();
+                throw ConditionalCheckFailedException.builder().statusCode(400).item(failedOn.poll()).build();
             }
             if (refusals > 0) {
                 refusals--;

@@ -56,6 +56,15 @@ class RequestLogTest {
     }
 
     @Test
+    void theBodyLimitCountsBytesNotCharacters() {
+        // The limit is 16 bytes: 8 two-byte characters reach verification, 9 (18 bytes) are refused unread.
+        List<JsonNode> lines = lines(service(RequestMetrics.DEFAULT_NAMESPACE), Invocation.NONE,
+                bytes("\u00e9".repeat(8)), bytes("\u00e9".repeat(9)));
+        assertEquals(401, lines.get(0).path("status").asInt(), lines.get(0).toString());
+        assertEquals(413, lines.get(1).path("status").asInt(), lines.get(1).toString());
+    }
+
+    @Test
     void everyLineIsAnEmfDocumentOfTheDeclaredMetrics() {
         List<JsonNode> lines = lines(service("Team/Webhooks-staging"), Invocation.NONE,
                 bytes("{\"a\":1}"), new byte[0], bytes("x".repeat(17)));
