@@ -377,6 +377,20 @@ final class LoadKit {
         return all;
     }
 
+    // ---------------------------------------------------------------- options
+
+    /** {@code --name value} pairs over {@code defaults}, which also name every option there is. */
+    static Map<String, String> options(String[] args, Map<String, String> defaults) {
+        Map<String, String> options = new LinkedHashMap<>(defaults);
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!defaults.containsKey(args[i])) {
+                throw new IllegalArgumentException("unknown option " + args[i] + "; options: " + defaults.keySet());
+            }
+            options.put(args[i], args[i + 1]);
+        }
+        return options;
+    }
+
     // ---------------------------------------------------------------- statistics
 
     /** Latency summary in milliseconds; percentiles by nearest rank. */

@@ -53,26 +53,15 @@ public final class UnsignedCost {
     private int unexpected;
 
     public static void main(String[] args) throws Exception {
-        int seconds = 10;
-        int max = 20_000;
-        int rounds = 3;
-        int warmup = 20;
-        String jvm = "default";
-        String artifact = "jvm";
-        String nativePath = null;
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            String value = args[i + 1];
-            switch (args[i]) {
-                case "--seconds" -> seconds = Integer.parseInt(value);
-                case "--max" -> max = Integer.parseInt(value);
-                case "--rounds" -> rounds = Integer.parseInt(value);
-                case "--warmup" -> warmup = Integer.parseInt(value);
-                case "--jvm" -> jvm = value;
-                case "--artifact" -> artifact = value;
-                case "--native" -> nativePath = value;
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
+        Map<String, String> options = LoadKit.options(args, Map.of("--seconds", "10", "--max", "20000", "--rounds",
+                "3", "--warmup", "20", "--jvm", "default", "--artifact", "jvm", "--native", ""));
+        int seconds = Integer.parseInt(options.get("--seconds"));
+        int max = Integer.parseInt(options.get("--max"));
+        int rounds = Integer.parseInt(options.get("--rounds"));
+        int warmup = Integer.parseInt(options.get("--warmup"));
+        String jvm = options.get("--jvm");
+        String artifact = options.get("--artifact");
+        String nativePath = options.get("--native").isEmpty() ? null : options.get("--native");
         System.out.println("# What a request that is not a provider's costs, next to an authentic delivery");
         System.out.println("machine: " + LoadKit.machine());
         System.out.printf(Locale.ROOT, "options: --seconds %d --max %d --rounds %d --warmup %d --jvm %s --artifact %s%n",
