@@ -462,14 +462,7 @@ public final class EndToEndLoad {
     /** A 1099Policy event signed with the wrong secret: our verification answers 401, no DynamoDB call. */
     private Sample badSignature(long n) {
         Event event = LoadKit.event(2 * sequence.getAndIncrement()); // even: 1099Policy
-        HttpRequest request = HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + event.path()))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                .header(event.signatureHeader(), io.policywebhooks.ten99policy.Ten99PolicySigner.signAdvanced(
-                        List.of("not-the-secret"), io.policywebhooks.Webhooks.now(), event.body(),
-                        io.policywebhooks.ten99policy.ConvoySignatureVerifier.Hash.SHA512,
-                        io.policywebhooks.ten99policy.ConvoySignatureVerifier.Encoding.HEX))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(event.body())).build();
-        Answer answer = LoadKit.send(http, request);
+        Answer answer = LoadKit.send(http, LoadKit.request(port, event, event.forge()));
         return new Sample(answer.nanos(), answer.status() == 401, answer.status(), event, null, false,
                 answer.status() == 401 ? null : answer.status() + " " + answer.body());
     }

@@ -257,10 +257,19 @@ final class LoadKit {
 
         /** The header value, signed now with the function's configured secret (Convoy advanced, SHA-512, hex). */
         String sign() {
+            return signWith(TEN99_SECRET, VI_KEY);
+        }
+
+        /** The header value in the same form, signed now with a secret that is not the function's: a forgery. */
+        String forge() {
+            return signWith("not-the-secret", "not-the-key");
+        }
+
+        private String signWith(String ten99Secret, String viKey) {
             return provider.equals(Ten99PolicyEvents.PROVIDER)
-                    ? Ten99PolicySigner.signAdvanced(List.of(TEN99_SECRET), Webhooks.now(), body,
+                    ? Ten99PolicySigner.signAdvanced(List.of(ten99Secret), Webhooks.now(), body,
                             ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX)
-                    : VerticalInsureSigner.sign(VI_KEY, body);
+                    : VerticalInsureSigner.sign(viKey, body);
         }
     }
 
@@ -306,12 +315,18 @@ final class LoadKit {
     }
 
     static HttpRequest request(int port, Event event) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + event.path()))
+        return request(port, event, event.sign());
+    }
+
+    /** The event's request with this signature header value, or without the header when {@code signature} is null. */
+    static HttpRequest request(int port, Event event, String signature) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + event.path()))
                 .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .header(event.signatureHeader(), event.sign())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(event.body()))
-                .build();
+                .header("Content-Type", "application/json");
+        if (signature != null) {
+            request.header(event.signatureHeader(), signature);
+        }
+        return request.POST(HttpRequest.BodyPublishers.ofByteArray(event.body())).build();
     }
 
     /** Sends a prepared request and times it (the signature is computed before the clock starts). */
@@ -360,6 +375,20 @@ final class LoadKit {
             }
         });
         return all;
+    }
+
+    // ---------------------------------------------------------------- options
+
+    /** {@code --name value} pairs over {@code defaults}, which also name every option there is. */
+    static Map<String, String> options(String[] args, Map<String, String> defaults) {
+        Map<String, String> options = new LinkedHashMap<>(defaults);
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!defaults.containsKey(args[i])) {
+                throw new IllegalArgumentException("unknown option " + args[i] + "; options: " + defaults.keySet());
+            }
+            options.put(args[i], args[i + 1]);
+        }
+        return options;
     }
 
     // ---------------------------------------------------------------- statistics

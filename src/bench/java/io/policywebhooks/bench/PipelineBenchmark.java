@@ -57,6 +57,9 @@ import io.smallrye.config.SmallRyeConfigBuilder;
  * <li>{@code receive*}: the same through {@link WebhookService#receive} and the real providers with the
  * production default configuration (1099Policy: documented form, HMAC-SHA512 hex), which adds the outcome and the
  * JSON request log line (built and handed to a logging handler that discards it: no console write).</li>
+ * <li>{@code rejected*}: what a request that is not the provider's costs through {@link WebhookService#receive}: the
+ * same body and headers with a forged signature (well-formed, wrong MAC: the whole HMAC is computed) or without a
+ * signature header (refused before any HMAC); each answered 401 with its log line.</li>
  * </ul>
  */
 @State(Scope.Thread)
@@ -76,6 +79,10 @@ public class PipelineBenchmark {
     private Map<String, List<String>> ten99AdvancedHeaders;
     private Map<String, List<String>> ten99DocumentedHeaders;
     private Map<String, List<String>> viHeaders;
+    private Map<String, List<String>> ten99ForgedHeaders;
+    private Map<String, List<String>> viForgedHeaders;
+    private Map<String, List<String>> ten99UnsignedHeaders;
+    private Map<String, List<String>> viUnsignedHeaders;
 
     private ConvoySignatureVerifier convoySha256;
     private VerticalInsureSignatureVerifier viVerifier;
@@ -107,6 +114,16 @@ public class PipelineBenchmark {
                 VerticalInsureSignatureVerifier.SIGNATURE_HEADER,
                 VerticalInsureSigner.sign(Payloads.VI_KEY, viBody)));
 
+        // A flood: the same requests signed with a secret that is not the endpoint's, or not signed at all.
+        ten99ForgedHeaders = lambdaHeaders("Convoy/v24.9.2", Map.of(
+                ConvoySignatureVerifier.TIMESTAMP_HEADER, Long.toString(Payloads.SIGNED_AT),
+                ConvoySignatureVerifier.SIGNATURE_HEADER, Ten99PolicySigner.signWithTimestamp(
+                        "not-the-secret", Payloads.SIGNED_AT, ten99Body, Hash.SHA512, Encoding.HEX)));
+        viForgedHeaders = lambdaHeaders("Apache-HttpClient/4.5.14 (Java/17.0.9)", Map.of(
+                VerticalInsureSignatureVerifier.SIGNATURE_HEADER, VerticalInsureSigner.sign("not-the-key", viBody)));
+        ten99UnsignedHeaders = lambdaHeaders("curl/8.5.0", Map.of());
+        viUnsignedHeaders = lambdaHeaders("curl/8.5.0", Map.of());
+
         convoySha256 = new ConvoySignatureVerifier(secrets, Hash.SHA256, Encoding.HEX, 300, Payloads.CLOCK);
         viVerifier = new VerticalInsureSignatureVerifier(List.of(Payloads.VI_KEY));
         dynamo = new CapturingDynamoDb();
@@ -120,6 +137,20 @@ public class PipelineBenchmark {
         // Every variant must end in a stored event with a state write, or it would measure a shortcut.
         check(service.receive(ten99Provider, ten99Body, Headers.ofMulti(ten99DocumentedHeaders)));
         check(service.receive(viProvider, viBody, Headers.ofMulti(viHeaders)));
+        // ... and every rejected variant must be refused for the reason it stands for, without a write.
+        checkRejected(service.receive(ten99Provider, ten99Body, Headers.ofMulti(ten99ForgedHeaders)),
+                "signature mismatch");
+        checkRejected(service.receive(viProvider, viBody, Headers.ofMulti(viForgedHeaders)), "signature mismatch");
+        checkRejected(service.receive(ten99Provider, ten99Body, Headers.ofMulti(ten99UnsignedHeaders)),
+                "missing signature");
+        checkRejected(service.receive(viProvider, viBody, Headers.ofMulti(viUnsignedHeaders)), "missing signature");
+    }
+
+    private void checkRejected(Outcome outcome, String reason) {
+        if (outcome.status() != 401 || !reason.equals(outcome.error()) || dynamo.lastPut != null
+                || dynamo.lastUpdate != null) {
+            throw new IllegalStateException("setup, expected 401 " + reason + ": " + outcome);
+        }
     }
 
     private void check(Outcome outcome) {
@@ -183,6 +214,28 @@ public class PipelineBenchmark {
         bh.consume(dynamo.lastPut);
         bh.consume(dynamo.lastUpdate);
         return outcome;
+    }
+
+    // ---- rejected through WebhookService: what each request of a flood costs ----
+
+    @Benchmark
+    public Outcome rejectedTen99Forged() {
+        return service.receive(ten99Provider, ten99Body, Headers.ofMulti(ten99ForgedHeaders));
+    }
+
+    @Benchmark
+    public Outcome rejectedTen99Unsigned() {
+        return service.receive(ten99Provider, ten99Body, Headers.ofMulti(ten99UnsignedHeaders));
+    }
+
+    @Benchmark
+    public Outcome rejectedVerticalInsureForged() {
+        return service.receive(viProvider, viBody, Headers.ofMulti(viForgedHeaders));
+    }
+
+    @Benchmark
+    public Outcome rejectedVerticalInsureUnsigned() {
+        return service.receive(viProvider, viBody, Headers.ofMulti(viUnsignedHeaders));
     }
 
     /** The logging handler: takes the record, writes nothing (console I/O is not part of this benchmark). */

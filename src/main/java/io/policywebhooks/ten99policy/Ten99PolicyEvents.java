@@ -38,6 +38,12 @@ public final class Ten99PolicyEvents {
     public static final String EVENT_ID_HEADER = "X-Convoy-Event-ID";
     /** Longer body ids fall back to the body hash: the key stays far inside DynamoDB's 2,048 bytes. */
     private static final int MAX_ID_CHARS = 256;
+    /**
+     * Longest Convoy id header kept (stored on the event, logged on the request line). The headers are not signed:
+     * a replayed body may come with any. Convoy's ids are short (ULIDs, UUIDs), so a longer value is no id of
+     * Convoy's and is dropped whole rather than cut into something that looks like one.
+     */
+    public static final int MAX_DELIVERY_ID_CHARS = 128;
 
     private Ten99PolicyEvents() {
     }
@@ -74,7 +80,7 @@ public final class Ten99PolicyEvents {
     }
 
     private static void putHeader(Map<String, Object> extra, String name, String value) {
-        if (value != null && !value.isBlank()) {
+        if (value != null && !value.isBlank() && value.length() <= MAX_DELIVERY_ID_CHARS) {
             extra.put(name, value);
         }
     }

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,11 +31,8 @@ import jakarta.ws.rs.HttpMethod;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 
 import io.policywebhooks.Signers;
 import io.policywebhooks.reprocess.Reprocessor;
@@ -57,7 +53,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
  */
 class TemplateAgreementTest {
     private static final Path ROOT = Path.of("").toAbsolutePath();
-    private static final Path TEMPLATE = ROOT.resolve("template.yaml");
+    private static final Path TEMPLATE = TemplateYaml.TEMPLATE;
     private static final Path PROPERTIES = ROOT.resolve("src/main/resources/application.properties");
     private static final Path MAIN_JAVA = ROOT.resolve("src/main/java");
     private static final Path SAMCONFIG = ROOT.resolve("samconfig.toml");
@@ -71,32 +67,12 @@ class TemplateAgreementTest {
     /** Set for the Lambda runtime, not read by application.properties. */
     private static final String RUNTIME_ONLY_VARIABLE = "DISABLE_SIGNAL_HANDLERS";
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper YAML = TemplateYaml.YAML;
     private static JsonNode template;
 
     @BeforeAll
     static void readTemplate() throws IOException {
-        assertTrue(Files.isRegularFile(TEMPLATE), "template.yaml not found at " + TEMPLATE);
-        assertNoYamlTags();
-        template = YAML.readTree(TEMPLATE.toFile());
-    }
-
-    /**
-     * A plain YAML parser silently drops CloudFormation short tags ({@code !Ref X} reads as {@code "X"}), which would
-     * let this test compare the wrong things: the template must use the long form ({@code Ref:}, {@code Fn::Sub:}).
-     */
-    private static void assertNoYamlTags() throws IOException {
-        try (YAMLParser parser = (YAMLParser) YAML.getFactory().createParser(TEMPLATE.toFile())) {
-            JsonToken token;
-            while ((token = parser.nextToken()) != null) {
-                String tag = parser.getTypeId();
-                if (tag != null) {
-                    fail("template.yaml uses the YAML tag !" + tag + " at line " + parser.currentLocation().getLineNr()
-                            + " (" + token + "): write intrinsic functions in long form (Ref:, Fn::GetAtt:, Fn::Sub:, "
-                            + "Fn::If:) so the template can be checked");
-                }
-            }
-        }
+        template = TemplateYaml.read(TEMPLATE);
     }
 
     // ------------------------------------------------------------------------------------------------ (a) tables
@@ -655,19 +631,32 @@ class TemplateAgreementTest {
         Map<String, JsonNode> alarms = resourcesOfType("AWS::CloudWatch::Alarm");
         alarms.forEach((logicalId, alarm) -> {
             JsonNode props = properties(alarm);
-            assertTrue(props.path("Metrics").isMissingNode(), logicalId + ": a plain metric alarm");
-            Map<String, String> dimensions = new TreeMap<>();
-            for (JsonNode dimension : props.path("Dimensions")) {
-                JsonNode value = dimension.path("Value");
-                dimensions.put(dimension.path("Name").asText(),
-                        value.isTextual() ? value.asText() : "${" + value.path("Ref").asText() + "}");
-            }
-            JsonNode namespace = props.path("Namespace");
-            String where = "alarm " + logicalId;
-            if (NAMESPACE_PARAMETER.equals(namespace.path("Ref").asText())) {
-                assertEmitted(props.path("MetricName").asText(), dimensions, where);
+            // A plain alarm names its metric; a metric math alarm names each metric it reads in Metrics' MetricStat.
+            List<JsonNode> metrics = new ArrayList<>();
+            if (props.has("Metrics")) {
+                props.path("Metrics").forEach(query -> {
+                    if (query.has("MetricStat")) {
+                        metrics.add(query.path("MetricStat").path("Metric"));
+                    }
+                });
+                assertFalse(metrics.isEmpty(), logicalId + ": a metric math alarm reads some metric");
             } else {
-                assertAwsMetric(namespace.asText(), dimensions, where);
+                metrics.add(props);
+            }
+            for (JsonNode metric : metrics) {
+                Map<String, String> dimensions = new TreeMap<>();
+                for (JsonNode dimension : metric.path("Dimensions")) {
+                    JsonNode value = dimension.path("Value");
+                    dimensions.put(dimension.path("Name").asText(),
+                            value.isTextual() ? value.asText() : "${" + value.path("Ref").asText() + "}");
+                }
+                JsonNode namespace = metric.path("Namespace");
+                String where = "alarm " + logicalId + " metric " + metric.path("MetricName").asText();
+                if (NAMESPACE_PARAMETER.equals(namespace.path("Ref").asText())) {
+                    assertEmitted(metric.path("MetricName").asText(), dimensions, where);
+                } else {
+                    assertAwsMetric(namespace.asText(), dimensions, where);
+                }
             }
         });
     }
@@ -793,13 +782,7 @@ class TemplateAgreementTest {
     }
 
     private static Map<String, JsonNode> resourcesOfType(String type) {
-        Map<String, JsonNode> found = new LinkedHashMap<>();
-        template.path("Resources").fields().forEachRemaining(e -> {
-            if (type.equals(e.getValue().path("Type").asText())) {
-                found.put(e.getKey(), e.getValue());
-            }
-        });
-        return found;
+        return TemplateYaml.resourcesOfType(template, type);
     }
 
     private static JsonNode properties(JsonNode resource) {

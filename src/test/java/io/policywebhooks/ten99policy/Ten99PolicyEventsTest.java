@@ -51,6 +51,20 @@ class Ten99PolicyEventsTest {
         assertTrue(map("{\"id\":7}").event().eventId().startsWith("1099policy#sha256:"), "a non-string id");
     }
 
+    /** The Convoy id headers are unsigned hints: one longer than any Convoy id is dropped, not cut. */
+    @Test
+    void convoyIdHeadersOverTheBoundAreDroppedWhole() throws Exception {
+        int max = Ten99PolicyEvents.MAX_DELIVERY_ID_CHARS;
+        String atBound = "e".repeat(max);
+        String overBound = "k".repeat(max + 1);
+        EventRecord event = map("{\"type\":\"x\"}", Map.of(Ten99PolicyEvents.EVENT_ID_HEADER, atBound,
+                Ten99PolicyEvents.IDEMPOTENCY_KEY_HEADER, overBound)).event();
+        assertEquals(Map.of("convoy_event_id", atBound), event.extra(), "kept at the bound, dropped one over it");
+        event = map("{\"type\":\"x\"}", Map.of(Ten99PolicyEvents.EVENT_ID_HEADER, "e".repeat(100_000),
+                Ten99PolicyEvents.IDEMPOTENCY_KEY_HEADER, "idem")).event();
+        assertEquals(Map.of("convoy_idempotency_key", "idem"), event.extra(), "one long header drops only itself");
+    }
+
     @ParameterizedTest
     @CsvSource({
             "policy.active, POLICY, ACTIVE, 1", "policy.active.media, POLICY, ACTIVE, 1",

@@ -1,0 +1,61 @@
+package io.policywebhooks.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+
+/** A CloudFormation template read as plain YAML, for the tests that check the templates against the code. */
+final class TemplateYaml {
+    static final Path TEMPLATE = Path.of("").toAbsolutePath().resolve("template.yaml");
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private TemplateYaml() {
+    }
+
+    /** The template's tree, after proving it uses no YAML tags. */
+    static JsonNode read(Path file) throws IOException {
+        assertTrue(Files.isRegularFile(file), file.getFileName() + " not found at " + file);
+        assertNoYamlTags(file);
+        return YAML.readTree(file.toFile());
+    }
+
+    /**
+     * A plain YAML parser silently drops CloudFormation short tags ({@code !Ref X} reads as {@code "X"}), which would
+     * let a test compare the wrong things: the template must use the long form ({@code Ref:}, {@code Fn::Sub:}).
+     */
+    private static void assertNoYamlTags(Path file) throws IOException {
+        try (YAMLParser parser = (YAMLParser) YAML.getFactory().createParser(file.toFile())) {
+            JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                String tag = parser.getTypeId();
+                if (tag != null) {
+                    fail(file.getFileName() + " uses the YAML tag !" + tag + " at line "
+                            + parser.currentLocation().getLineNr() + " (" + token + "): write intrinsic functions in "
+                            + "long form (Ref:, Fn::GetAtt:, Fn::Sub:, Fn::If:) so the template can be checked");
+                }
+            }
+        }
+    }
+
+    /** The template's resources of one type by logical id, in template order. */
+    static Map<String, JsonNode> resourcesOfType(JsonNode template, String type) {
+        Map<String, JsonNode> found = new LinkedHashMap<>();
+        template.path("Resources").fields().forEachRemaining(e -> {
+            if (type.equals(e.getValue().path("Type").asText())) {
+                found.put(e.getKey(), e.getValue());
+            }
+        });
+        return found;
+    }
+}
