@@ -581,7 +581,8 @@ class TemplateAgreementTest {
     // ------------------------------------------------------------------------------------------------ metrics
 
     /** The namespaces of AWS's own metrics the dashboard and alarms may use (their names are AWS's). */
-    private static final Set<String> AWS_NAMESPACES = Set.of("AWS/Lambda", "AWS/ApiGateway", "AWS/DynamoDB");
+    private static final Set<String> AWS_NAMESPACES = Set.of("AWS/Lambda", "AWS/ApiGateway", "AWS/DynamoDB",
+            "AWS/SQS");
     private static final String NAMESPACE_PARAMETER = "MetricsNamespace";
 
     @Test
@@ -659,8 +660,10 @@ class TemplateAgreementTest {
             Map<String, String> dimensions = new TreeMap<>();
             for (JsonNode dimension : props.path("Dimensions")) {
                 JsonNode value = dimension.path("Value");
-                dimensions.put(dimension.path("Name").asText(),
-                        value.isTextual() ? value.asText() : "${" + value.path("Ref").asText() + "}");
+                // a resource by Ref, or by one of its attributes (a queue's QueueName)
+                String resource = value.has("Fn::GetAtt") ? value.path("Fn::GetAtt").path(0).asText()
+                        : value.path("Ref").asText();
+                dimensions.put(dimension.path("Name").asText(), value.isTextual() ? value.asText() : "${" + resource + "}");
             }
             JsonNode namespace = props.path("Namespace");
             String where = "alarm " + logicalId;
