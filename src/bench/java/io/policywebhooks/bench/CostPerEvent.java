@@ -10,12 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 
 import io.policywebhooks.local.LocalDynamoDb;
 import io.policywebhooks.store.ItemSize;
+import io.policywebhooks.store.RecordingDynamoDb;
 import io.policywebhooks.store.Tables;
 import io.policywebhooks.store.WebhookStore;
 import io.policywebhooks.store.WriteCost;
@@ -31,14 +31,7 @@ import io.policywebhooks.webhook.WebhookProvider;
 import io.policywebhooks.webhook.WebhookService;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * BENCHMARKS.md section 5: the write request units (WRU) each accepted event consumes, per table and per index, and
@@ -47,9 +40,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * <p>Every documented sample of both providers ({@code src/test/resources/samples/1099policy|vertical-insure}) and a
  * 10 KB and a 100 KB body of the {@code policy.active} / {@code policy_bind_complete} shape ({@link Payloads}) goes
  * through the real path ({@link WebhookService#receive} with the production providers, signed as the providers
- * sign) into dynalite, on fresh tables created from {@link Tables#all}. A client in front of dynalite records every
- * PutItem and UpdateItem the store sends, with the item before and after it (consistent GetItems) and whether its
- * condition held, and asks dynalite for {@code ReturnConsumedCapacity.INDEXES}. Scenarios: the first delivery; the
+ * sign) into dynalite, on fresh tables created from {@link Tables#all}. {@link RecordingDynamoDb} in front of dynalite
+ * records every PutItem and UpdateItem the store sends, with the item before and after it and whether its condition
+ * held, and the units dynalite reports. Scenarios: the first delivery; the
  * same delivery again (redelivery: the failed PutItem, the {@code deliveries} counter, the state write re-attempted
  * and refused by its guard); and for a policy and an assignment of each provider, a later event that changes
  * {@code status} (an index key of the policies table, a projected attribute of the contractor index).
@@ -104,7 +97,7 @@ public final class CostPerEvent {
                 n++;
                 LocalDynamoDb.createTables(db.client, names);
                 recorder.tables(names);
-                WebhookService service = new WebhookService(new WebhookStore(recorder, names), Payloads.CLOCK,
+                WebhookService service = new WebhookService(new WebhookStore(recorder.client, names), Payloads.CLOCK,
                         new PipelineBenchmark.BenchConfig());
                 WebhookProvider provider = providers.get(c.provider());
                 scenarios.add(new Scenario(c, "first delivery", c.body().length,
@@ -170,77 +163,30 @@ public final class CostPerEvent {
 
     // ---------------------------------------------------------------- the recording client
 
-    /** Sends the store's writes to dynalite and records each with the item before and after it. */
-    static final class Recorder implements DynamoDbClient {
-        private final DynamoDbClient dynalite;
+    /** Records the store's writes ({@link RecordingDynamoDb}) with the role of each table. */
+    static final class Recorder {
+        final RecordingDynamoDb client;
         private final Map<String, Role> roles = new HashMap<>();
-        private final Map<String, String> keys = new HashMap<>();
-        private List<Write> writes;
 
         Recorder(DynamoDbClient dynalite) {
-            this.dynalite = dynalite;
+            this.client = new RecordingDynamoDb(dynalite);
         }
 
         void tables(Tables.Names names) {
+            client.tables(names);
             List<CreateTableRequest> all = Tables.all(names);
             for (int i = 0; i < all.size(); i++) {
                 roles.put(all.get(i).tableName(), Role.values()[i]);
-                keys.put(all.get(i).tableName(), all.get(i).keySchema().get(0).attributeName());
             }
         }
 
         List<Write> record(Runnable delivery) {
-            writes = new ArrayList<>();
-            delivery.run();
-            return writes;
-        }
-
-        @Override
-        public PutItemResponse putItem(PutItemRequest request) {
-            String key = keys.get(request.tableName());
-            Map<String, AttributeValue> id = Map.of(key, request.item().get(key));
-            PutItemRequest counted = request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).build();
-            PutItemResponse[] response = new PutItemResponse[1];
-            send(request.tableName(), "PutItem", id, () -> (response[0] = dynalite.putItem(counted)).consumedCapacity());
-            return response[0];
-        }
-
-        @Override
-        public UpdateItemResponse updateItem(UpdateItemRequest request) {
-            UpdateItemRequest counted = request.toBuilder()
-                    .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).build();
-            UpdateItemResponse[] response = new UpdateItemResponse[1];
-            send(request.tableName(), "UpdateItem", request.key(),
-                    () -> (response[0] = dynalite.updateItem(counted)).consumedCapacity());
-            return response[0];
-        }
-
-        private void send(String table, String operation, Map<String, AttributeValue> key,
-                Supplier<ConsumedCapacity> write) {
-            Map<String, AttributeValue> before = get(table, key);
-            try {
-                ConsumedCapacity consumed = write.get();
-                writes.add(new Write(roles.get(table), operation, before, get(table, key), true,
-                        consumed == null ? null : consumed.capacityUnits()));
-            } catch (ConditionalCheckFailedException refused) {
-                writes.add(new Write(roles.get(table), operation, before, before, false, null));
-                throw refused;
+            List<Write> writes = new ArrayList<>();
+            for (RecordingDynamoDb.Write w : client.record(delivery)) {
+                writes.add(new Write(roles.get(w.table()), w.operation(), w.before(), w.after(), w.applied(),
+                        w.capacity() == null ? null : w.capacity().capacityUnits()));
             }
-        }
-
-        private Map<String, AttributeValue> get(String table, Map<String, AttributeValue> key) {
-            Map<String, AttributeValue> item = dynalite.getItem(b -> b.tableName(table).key(key).consistentRead(true))
-                    .item();
-            return item == null || item.isEmpty() ? null : item;
-        }
-
-        @Override
-        public String serviceName() {
-            return SERVICE_NAME;
-        }
-
-        @Override
-        public void close() {
+            return writes;
         }
     }
 

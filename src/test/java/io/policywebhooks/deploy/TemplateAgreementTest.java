@@ -76,9 +76,14 @@ class TemplateAgreementTest {
 
     @BeforeAll
     static void readTemplate() throws IOException {
+        template = load();
+    }
+
+    /** template.yaml as a tree, after checking it uses no YAML tags; for the other template checks too. */
+    static JsonNode load() throws IOException {
         assertTrue(Files.isRegularFile(TEMPLATE), "template.yaml not found at " + TEMPLATE);
         assertNoYamlTags();
-        template = YAML.readTree(TEMPLATE.toFile());
+        return YAML.readTree(TEMPLATE.toFile());
     }
 
     /**
@@ -796,6 +801,10 @@ class TemplateAgreementTest {
     }
 
     private static Map<String, JsonNode> resourcesOfType(String type) {
+        return resourcesOfType(template, type);
+    }
+
+    static Map<String, JsonNode> resourcesOfType(JsonNode template, String type) {
         Map<String, JsonNode> found = new LinkedHashMap<>();
         template.path("Resources").fields().forEachRemaining(e -> {
             if (type.equals(e.getValue().path("Type").asText())) {
@@ -852,7 +861,7 @@ class TemplateAgreementTest {
         return attributes == null || attributes.isEmpty() ? "" : " " + new TreeSet<>(attributes);
     }
 
-    private static List<JsonNode> asList(JsonNode node) {
+    static List<JsonNode> asList(JsonNode node) {
         List<JsonNode> list = new ArrayList<>();
         if (node.isArray()) {
             node.forEach(list::add);
