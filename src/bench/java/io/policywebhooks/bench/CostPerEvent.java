@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 
 
 import io.policywebhooks.local.LocalDynamoDb;
+import io.policywebhooks.deploy.StreamRecords;
 import io.policywebhooks.store.ItemSize;
 import io.policywebhooks.store.RecordingDynamoDb;
 import io.policywebhooks.store.Tables;
@@ -52,6 +53,8 @@ import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
  * same writes, so the difference is the projections alone. The table part is compared with the units dynalite
  * reports (dynalite counts the table only, and reports nothing for a write whose condition failed).
  *
+ * <p>Then section 5a ({@link #printStateEvents}): the state changes of the same writes and what publishing them costs.
+ *
  * <p>Run: {@code ./mvnw -B -Pbench -DskipTests test-compile exec:exec@cost}.
  */
 public final class CostPerEvent {
@@ -67,6 +70,14 @@ public final class CostPerEvent {
     static final int LAMBDA_BILLED_MS = 6;
     /** The same at a quarter of that CPU (256 MB gets about a quarter of a vCPU), for the upper end. */
     static final int LAMBDA_BILLED_MS_SLOW = 23;
+    /** EventBridge Pipes, us-east-1: $ per million requests (after filtering; each 64 KB chunk one request). */
+    static final double PIPES_DOLLARS_PER_MILLION = 0.40;
+    /** EventBridge custom events put on a bus, us-east-1: $ per million (each 64 KB chunk one event). */
+    static final double EVENTS_DOLLARS_PER_MILLION = 1.00;
+    /** DynamoDB Streams read request units (GetRecords by a non-Lambda reader), us-east-1: $ per million. */
+    static final double STREAM_READ_DOLLARS_PER_MILLION = 0.20;
+    /** SQS standard queue, us-east-1: $ per million requests (the dead-letter queue: failures only). */
+    static final double SQS_DOLLARS_PER_MILLION = 0.40;
 
     enum Role {
         EVENTS, POLICIES, ASSIGNMENTS
@@ -357,6 +368,61 @@ public final class CostPerEvent {
                 System.out.println(scenario.source().name() + ":" + sizes);
             }
         }
+        printStateEvents(scenarios);
+    }
+
+    /**
+     * Section 5a: the state changes each delivery makes (applied policy and assignment writes), the size of the
+     * stream record each leaves (its JSON, as the pipe reads it: {@link StreamRecords}), and what the pipe, the bus
+     * and the stream reads cost per million of them. Pipes bills a request per 64 KB chunk of what it reads; the bus
+     * an event per 64 KB chunk of the event (the detail is a few hundred bytes: one).
+     */
+    static void printStateEvents(List<Scenario> scenarios) {
+        StreamRecords stream = new StreamRecords();
+        System.out.printf(Locale.ROOT, "%nState-change events: Pipes $%.2f per million requests (64 KB chunks), "
+                + "EventBridge custom events $%.2f per million, DynamoDB Streams reads $%.2f per million "
+                + "(at most one per change), SQS $%.2f per million (failures only).%n%n", PIPES_DOLLARS_PER_MILLION,
+                EVENTS_DOLLARS_PER_MILLION, STREAM_READ_DOLLARS_PER_MILLION, SQS_DOLLARS_PER_MILLION);
+        System.out.println("| body | delivery | state changes | stream record bytes | Pipes requests |"
+                + " $ per million deliveries | $ per million state changes |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        int documentedChanges = 0;
+        int documentedFirst = 0;
+        int documentedRedeliveryChanges = 0;
+        for (Scenario scenario : scenarios) {
+            int changes = 0;
+            long chunks = 0;
+            StringBuilder bytes = new StringBuilder();
+            for (Write write : scenario.writes()) {
+                if (write.role() == Role.EVENTS) {
+                    continue;
+                }
+                String key = write.role() == Role.POLICIES ? Tables.POLICY_ID : Tables.ASSIGNMENT_ID;
+                var record = stream.of(new RecordingDynamoDb.Write(write.role().name().toLowerCase(Locale.ROOT),
+                        key, write.operation(), write.before(), write.after(), write.applied(), null), 0);
+                if (record != null) {
+                    int size = record.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                    changes++;
+                    chunks += (size + 65_535) / 65_536;
+                    bytes.append(bytes.length() == 0 ? "" : ", ").append(size);
+                }
+            }
+            double perDelivery = chunks * PIPES_DOLLARS_PER_MILLION
+                    + changes * (EVENTS_DOLLARS_PER_MILLION + STREAM_READ_DOLLARS_PER_MILLION);
+            System.out.printf(Locale.ROOT, "| %s | %s | %d | %s | %d | %.2f | %s |%n", scenario.source().name(),
+                    scenario.name(), changes, bytes.length() == 0 ? "–" : bytes, chunks, perDelivery,
+                    changes == 0 ? "–" : String.format(Locale.ROOT, "%.2f", perDelivery / changes));
+            if (!scenario.source().name().contains("grown")) {
+                if (scenario.name().equals("first delivery")) {
+                    documentedChanges += changes;
+                    documentedFirst++;
+                } else if (scenario.name().equals("redelivery")) {
+                    documentedRedeliveryChanges += changes;
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "%nThe %d documented samples, one first delivery each: %d state changes; their "
+                + "redeliveries: %d.%n", documentedFirst, documentedChanges, documentedRedeliveryChanges);
     }
 
     /** The scenario's writes with the events table's {@code payload} attribute removed from every image. */

@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * {@code SequenceNumber}, {@code StreamViewType}, ...) with attribute values in DynamoDB's typed JSON. A write whose
  * condition failed, or that changed nothing, leaves no record: DynamoDB writes none then.
  */
-final class StreamRecords {
+public final class StreamRecords {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final String REGION = "us-east-1";
     private static final String ACCOUNT = "123456789012";
@@ -27,7 +27,7 @@ final class StreamRecords {
     private long sequence = 100_000_000_000_000_000L;
 
     /** The record of {@code write}, or null when it leaves none. */
-    ObjectNode of(RecordingDynamoDb.Write write, long epochSeconds) {
+    public ObjectNode of(RecordingDynamoDb.Write write, long epochSeconds) {
         if (!write.applied() || java.util.Objects.equals(write.before(), write.after())) {
             return null;
         }
