@@ -10,12 +10,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 
 import io.policywebhooks.local.LocalDynamoDb;
+import io.policywebhooks.deploy.StreamRecords;
 import io.policywebhooks.store.ItemSize;
+import io.policywebhooks.store.RecordingDynamoDb;
 import io.policywebhooks.store.Tables;
 import io.policywebhooks.store.WebhookStore;
 import io.policywebhooks.store.WriteCost;
@@ -31,14 +32,7 @@ import io.policywebhooks.webhook.WebhookProvider;
 import io.policywebhooks.webhook.WebhookService;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * BENCHMARKS.md section 5: the write request units (WRU) each accepted event consumes, per table and per index, and
@@ -47,9 +41,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * <p>Every documented sample of both providers ({@code src/test/resources/samples/1099policy|vertical-insure}) and a
  * 10 KB and a 100 KB body of the {@code policy.active} / {@code policy_bind_complete} shape ({@link Payloads}) goes
  * through the real path ({@link WebhookService#receive} with the production providers, signed as the providers
- * sign) into dynalite, on fresh tables created from {@link Tables#all}. A client in front of dynalite records every
- * PutItem and UpdateItem the store sends, with the item before and after it (consistent GetItems) and whether its
- * condition held, and asks dynalite for {@code ReturnConsumedCapacity.INDEXES}. Scenarios: the first delivery; the
+ * sign) into dynalite, on fresh tables created from {@link Tables#all}. {@link RecordingDynamoDb} in front of dynalite
+ * records every PutItem and UpdateItem the store sends, with the item before and after it and whether its condition
+ * held, and the units dynalite reports. Scenarios: the first delivery; the
  * same delivery again (redelivery: the failed PutItem, the {@code deliveries} counter, the state write re-attempted
  * and refused by its guard); and for a policy and an assignment of each provider, a later event that changes
  * {@code status} (an index key of the policies table, a projected attribute of the contractor index).
@@ -58,6 +52,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * of {@link Tables} ("after") and once with every index projecting ALL ("before", the tables until issue 14): the
  * same writes, so the difference is the projections alone. The table part is compared with the units dynalite
  * reports (dynalite counts the table only, and reports nothing for a write whose condition failed).
+ *
+ * <p>Then section 5a ({@link #printStateEvents}): the state changes of the same writes and what publishing them costs.
  *
  * <p>Run: {@code ./mvnw -B -Pbench -DskipTests test-compile exec:exec@cost}.
  */
@@ -74,6 +70,14 @@ public final class CostPerEvent {
     static final int LAMBDA_BILLED_MS = 6;
     /** The same at a quarter of that CPU (256 MB gets about a quarter of a vCPU), for the upper end. */
     static final int LAMBDA_BILLED_MS_SLOW = 23;
+    /** EventBridge Pipes, us-east-1: $ per million requests (after filtering; each 64 KB chunk one request). */
+    static final double PIPES_DOLLARS_PER_MILLION = 0.40;
+    /** EventBridge custom events put on a bus, us-east-1: $ per million (each 64 KB chunk one event). */
+    static final double EVENTS_DOLLARS_PER_MILLION = 1.00;
+    /** DynamoDB Streams read request units (GetRecords by a non-Lambda reader), us-east-1: $ per million. */
+    static final double STREAM_READ_DOLLARS_PER_MILLION = 0.20;
+    /** SQS standard queue, us-east-1: $ per million requests (the dead-letter queue: failures only). */
+    static final double SQS_DOLLARS_PER_MILLION = 0.40;
 
     enum Role {
         EVENTS, POLICIES, ASSIGNMENTS
@@ -104,7 +108,7 @@ public final class CostPerEvent {
                 n++;
                 LocalDynamoDb.createTables(db.client, names);
                 recorder.tables(names);
-                WebhookService service = new WebhookService(new WebhookStore(recorder, names), Payloads.CLOCK,
+                WebhookService service = new WebhookService(new WebhookStore(recorder.client, names), Payloads.CLOCK,
                         new PipelineBenchmark.BenchConfig());
                 WebhookProvider provider = providers.get(c.provider());
                 scenarios.add(new Scenario(c, "first delivery", c.body().length,
@@ -170,77 +174,30 @@ public final class CostPerEvent {
 
     // ---------------------------------------------------------------- the recording client
 
-    /** Sends the store's writes to dynalite and records each with the item before and after it. */
-    static final class Recorder implements DynamoDbClient {
-        private final DynamoDbClient dynalite;
+    /** Records the store's writes ({@link RecordingDynamoDb}) with the role of each table. */
+    static final class Recorder {
+        final RecordingDynamoDb client;
         private final Map<String, Role> roles = new HashMap<>();
-        private final Map<String, String> keys = new HashMap<>();
-        private List<Write> writes;
 
         Recorder(DynamoDbClient dynalite) {
-            this.dynalite = dynalite;
+            this.client = new RecordingDynamoDb(dynalite);
         }
 
         void tables(Tables.Names names) {
+            client.tables(names);
             List<CreateTableRequest> all = Tables.all(names);
             for (int i = 0; i < all.size(); i++) {
                 roles.put(all.get(i).tableName(), Role.values()[i]);
-                keys.put(all.get(i).tableName(), all.get(i).keySchema().get(0).attributeName());
             }
         }
 
         List<Write> record(Runnable delivery) {
-            writes = new ArrayList<>();
-            delivery.run();
-            return writes;
-        }
-
-        @Override
-        public PutItemResponse putItem(PutItemRequest request) {
-            String key = keys.get(request.tableName());
-            Map<String, AttributeValue> id = Map.of(key, request.item().get(key));
-            PutItemRequest counted = request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).build();
-            PutItemResponse[] response = new PutItemResponse[1];
-            send(request.tableName(), "PutItem", id, () -> (response[0] = dynalite.putItem(counted)).consumedCapacity());
-            return response[0];
-        }
-
-        @Override
-        public UpdateItemResponse updateItem(UpdateItemRequest request) {
-            UpdateItemRequest counted = request.toBuilder()
-                    .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).build();
-            UpdateItemResponse[] response = new UpdateItemResponse[1];
-            send(request.tableName(), "UpdateItem", request.key(),
-                    () -> (response[0] = dynalite.updateItem(counted)).consumedCapacity());
-            return response[0];
-        }
-
-        private void send(String table, String operation, Map<String, AttributeValue> key,
-                Supplier<ConsumedCapacity> write) {
-            Map<String, AttributeValue> before = get(table, key);
-            try {
-                ConsumedCapacity consumed = write.get();
-                writes.add(new Write(roles.get(table), operation, before, get(table, key), true,
-                        consumed == null ? null : consumed.capacityUnits()));
-            } catch (ConditionalCheckFailedException refused) {
-                writes.add(new Write(roles.get(table), operation, before, before, false, null));
-                throw refused;
+            List<Write> writes = new ArrayList<>();
+            for (RecordingDynamoDb.Write w : client.record(delivery)) {
+                writes.add(new Write(roles.get(w.table()), w.operation(), w.before(), w.after(), w.applied(),
+                        w.capacity() == null ? null : w.capacity().capacityUnits()));
             }
-        }
-
-        private Map<String, AttributeValue> get(String table, Map<String, AttributeValue> key) {
-            Map<String, AttributeValue> item = dynalite.getItem(b -> b.tableName(table).key(key).consistentRead(true))
-                    .item();
-            return item == null || item.isEmpty() ? null : item;
-        }
-
-        @Override
-        public String serviceName() {
-            return SERVICE_NAME;
-        }
-
-        @Override
-        public void close() {
+            return writes;
         }
     }
 
@@ -411,6 +368,61 @@ public final class CostPerEvent {
                 System.out.println(scenario.source().name() + ":" + sizes);
             }
         }
+        printStateEvents(scenarios);
+    }
+
+    /**
+     * Section 5a: the state changes each delivery makes (applied policy and assignment writes), the size of the
+     * stream record each leaves (its JSON, as the pipe reads it: {@link StreamRecords}), and what the pipe, the bus
+     * and the stream reads cost per million of them. Pipes bills a request per 64 KB chunk of what it reads; the bus
+     * an event per 64 KB chunk of the event (the detail is a few hundred bytes: one).
+     */
+    static void printStateEvents(List<Scenario> scenarios) {
+        StreamRecords stream = new StreamRecords();
+        System.out.printf(Locale.ROOT, "%nState-change events: Pipes $%.2f per million requests (64 KB chunks), "
+                + "EventBridge custom events $%.2f per million, DynamoDB Streams reads $%.2f per million "
+                + "(at most one per change), SQS $%.2f per million (failures only).%n%n", PIPES_DOLLARS_PER_MILLION,
+                EVENTS_DOLLARS_PER_MILLION, STREAM_READ_DOLLARS_PER_MILLION, SQS_DOLLARS_PER_MILLION);
+        System.out.println("| body | delivery | state changes | stream record bytes | Pipes requests |"
+                + " $ per million deliveries | $ per million state changes |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        int documentedChanges = 0;
+        int documentedFirst = 0;
+        int documentedRedeliveryChanges = 0;
+        for (Scenario scenario : scenarios) {
+            int changes = 0;
+            long chunks = 0;
+            StringBuilder bytes = new StringBuilder();
+            for (Write write : scenario.writes()) {
+                if (write.role() == Role.EVENTS) {
+                    continue;
+                }
+                String key = write.role() == Role.POLICIES ? Tables.POLICY_ID : Tables.ASSIGNMENT_ID;
+                var record = stream.of(new RecordingDynamoDb.Write(write.role().name().toLowerCase(Locale.ROOT),
+                        key, write.operation(), write.before(), write.after(), write.applied(), null), 0);
+                if (record != null) {
+                    int size = record.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                    changes++;
+                    chunks += (size + 65_535) / 65_536;
+                    bytes.append(bytes.length() == 0 ? "" : ", ").append(size);
+                }
+            }
+            double perDelivery = chunks * PIPES_DOLLARS_PER_MILLION
+                    + changes * (EVENTS_DOLLARS_PER_MILLION + STREAM_READ_DOLLARS_PER_MILLION);
+            System.out.printf(Locale.ROOT, "| %s | %s | %d | %s | %d | %.2f | %s |%n", scenario.source().name(),
+                    scenario.name(), changes, bytes.length() == 0 ? "–" : bytes, chunks, perDelivery,
+                    changes == 0 ? "–" : String.format(Locale.ROOT, "%.2f", perDelivery / changes));
+            if (!scenario.source().name().contains("grown")) {
+                if (scenario.name().equals("first delivery")) {
+                    documentedChanges += changes;
+                    documentedFirst++;
+                } else if (scenario.name().equals("redelivery")) {
+                    documentedRedeliveryChanges += changes;
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "%nThe %d documented samples, one first delivery each: %d state changes; their "
+                + "redeliveries: %d.%n", documentedFirst, documentedChanges, documentedRedeliveryChanges);
     }
 
     /** The scenario's writes with the events table's {@code payload} attribute removed from every image. */

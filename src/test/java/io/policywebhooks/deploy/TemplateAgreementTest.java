@@ -557,7 +557,8 @@ class TemplateAgreementTest {
     // ------------------------------------------------------------------------------------------------ metrics
 
     /** The namespaces of AWS's own metrics the dashboard and alarms may use (their names are AWS's). */
-    private static final Set<String> AWS_NAMESPACES = Set.of("AWS/Lambda", "AWS/ApiGateway", "AWS/DynamoDB");
+    private static final Set<String> AWS_NAMESPACES = Set.of("AWS/Lambda", "AWS/ApiGateway", "AWS/DynamoDB",
+            "AWS/SQS");
     private static final String NAMESPACE_PARAMETER = "MetricsNamespace";
 
     @Test
@@ -647,8 +648,11 @@ class TemplateAgreementTest {
                 Map<String, String> dimensions = new TreeMap<>();
                 for (JsonNode dimension : metric.path("Dimensions")) {
                     JsonNode value = dimension.path("Value");
+                    // a resource by Ref, or by one of its attributes (a queue's QueueName)
+                    String resource = value.has("Fn::GetAtt") ? value.path("Fn::GetAtt").path(0).asText()
+                            : value.path("Ref").asText();
                     dimensions.put(dimension.path("Name").asText(),
-                            value.isTextual() ? value.asText() : "${" + value.path("Ref").asText() + "}");
+                            value.isTextual() ? value.asText() : "${" + resource + "}");
                 }
                 JsonNode namespace = metric.path("Namespace");
                 String where = "alarm " + logicalId + " metric " + metric.path("MetricName").asText();
@@ -832,7 +836,7 @@ class TemplateAgreementTest {
         return attributes == null || attributes.isEmpty() ? "" : " " + new TreeSet<>(attributes);
     }
 
-    private static List<JsonNode> asList(JsonNode node) {
+    static List<JsonNode> asList(JsonNode node) {
         List<JsonNode> list = new ArrayList<>();
         if (node.isArray()) {
             node.forEach(list::add);
