@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,11 +31,8 @@ import jakarta.ws.rs.HttpMethod;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 
 import io.policywebhooks.Signers;
 import io.policywebhooks.reprocess.Reprocessor;
@@ -71,32 +67,11 @@ class TemplateAgreementTest {
     /** Set for the Lambda runtime, not read by application.properties. */
     private static final String RUNTIME_ONLY_VARIABLE = "DISABLE_SIGNAL_HANDLERS";
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static JsonNode template;
 
     @BeforeAll
-    static void readTemplate() throws IOException {
-        assertTrue(Files.isRegularFile(TEMPLATE), "template.yaml not found at " + TEMPLATE);
-        assertNoYamlTags();
-        template = YAML.readTree(TEMPLATE.toFile());
-    }
-
-    /**
-     * A plain YAML parser silently drops CloudFormation short tags ({@code !Ref X} reads as {@code "X"}), which would
-     * let this test compare the wrong things: the template must use the long form ({@code Ref:}, {@code Fn::Sub:}).
-     */
-    private static void assertNoYamlTags() throws IOException {
-        try (YAMLParser parser = (YAMLParser) YAML.getFactory().createParser(TEMPLATE.toFile())) {
-            JsonToken token;
-            while ((token = parser.nextToken()) != null) {
-                String tag = parser.getTypeId();
-                if (tag != null) {
-                    fail("template.yaml uses the YAML tag !" + tag + " at line " + parser.currentLocation().getLineNr()
-                            + " (" + token + "): write intrinsic functions in long form (Ref:, Fn::GetAtt:, Fn::Sub:, "
-                            + "Fn::If:) so the template can be checked");
-                }
-            }
-        }
+    static void readTemplate() {
+        template = TemplateFile.read();
     }
 
     // ------------------------------------------------------------------------------------------------ (a) tables
@@ -594,7 +569,7 @@ class TemplateAgreementTest {
         }
         if (Boolean.getBoolean("dashboard.regenerate")) {
             Dashboard.rewrite(TEMPLATE);
-            template = YAML.readTree(TEMPLATE.toFile());
+            template = TemplateFile.read();
             assertEquals(generated, properties(dashboard()).path("DashboardBody").path("Fn::Sub").asText(),
                     "the rewritten template carries the generated body");
             return;
@@ -793,13 +768,7 @@ class TemplateAgreementTest {
     }
 
     private static Map<String, JsonNode> resourcesOfType(String type) {
-        Map<String, JsonNode> found = new LinkedHashMap<>();
-        template.path("Resources").fields().forEachRemaining(e -> {
-            if (type.equals(e.getValue().path("Type").asText())) {
-                found.put(e.getKey(), e.getValue());
-            }
-        });
-        return found;
+        return TemplateFile.resourcesOfType(template, type);
     }
 
     private static JsonNode properties(JsonNode resource) {
@@ -850,13 +819,7 @@ class TemplateAgreementTest {
     }
 
     private static List<JsonNode> asList(JsonNode node) {
-        List<JsonNode> list = new ArrayList<>();
-        if (node.isArray()) {
-            node.forEach(list::add);
-        } else if (!node.isMissingNode()) {
-            list.add(node);
-        }
-        return list;
+        return TemplateFile.asList(node);
     }
 
     private static String read(Path file) {
