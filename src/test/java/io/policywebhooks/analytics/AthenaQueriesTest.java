@@ -72,6 +72,8 @@ class AthenaQueriesTest {
     static final Set<String> CHECKED = Set.of("active-policies-per-provider", "cancelled-last-month",
             "contractors-without-coverage", "deliveries-per-provider-per-day", "active-policies", "policy-history",
             "contractor-assignments", "events-per-type-this-week", "deliveries-per-type");
+    /** Set (-Danalytics.keepExport=true) to keep the local exports for a look (BENCHMARKS.md, section 6). */
+    static final String KEEP_EXPORT = "analytics.keepExport";
     static final ObjectMapper JSON = new ObjectMapper();
     static final String T99 = "1099policy";
     static final String VI = "vertical-insure";
@@ -130,7 +132,9 @@ class AthenaQueriesTest {
         if (duck != null) {
             duck.close();
         }
-        if (bucket != null) {
+        if (bucket != null && Boolean.getBoolean(KEEP_EXPORT)) {
+            System.out.println("the local exports are kept in " + bucket);
+        } else if (bucket != null) {
             try (Stream<Path> files = Files.walk(bucket)) {
                 for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                     Files.delete(file);
