@@ -72,7 +72,7 @@ class AthenaQueriesTest {
     static final Set<String> CHECKED = Set.of("active-policies-per-provider", "cancelled-last-month",
             "contractors-without-coverage", "deliveries-per-provider-per-day", "active-policies", "policy-history",
             "contractor-assignments", "events-per-type-this-week", "deliveries-per-type");
-    /** Set (-Danalytics.keepExport=true) to keep the local exports for a look (BENCHMARKS.md, section 6). */
+    /** Set (-Danalytics.keepExport=true) to keep the local exports for a look (BENCHMARKS.md section 5, "Analytics"). */
     static final String KEEP_EXPORT = "analytics.keepExport";
     static final ObjectMapper JSON = new ObjectMapper();
     static final String T99 = "1099policy";
