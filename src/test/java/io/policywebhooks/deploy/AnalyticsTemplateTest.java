@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -103,7 +106,7 @@ class AnalyticsTemplateTest {
         }
         Map<String, String> expected = new TreeMap<>();
         resourcesOfType(template, "AWS::DynamoDB::Table").keySet().forEach(table -> {
-            String name = table.replaceAll("Table$", "").toLowerCase(java.util.Locale.ROOT);
+            String name = table.replaceAll("Table$", "").toLowerCase(Locale.ROOT);
             assertTrue(glue.containsKey(name), table + " has the Glue table " + name);
             expected.put(table, glue.get(name).exportPrefix());
         });
@@ -116,6 +119,36 @@ class AnalyticsTemplateTest {
                 "the latest-export function moves exactly the Glue tables");
         glue.values().forEach(t -> assertEquals("exports/" + t.name(), t.exportPrefix(),
                 "the function finds a table by the prefix it was exported under"));
+    }
+
+    /** The latest-export function runs for each export's summary, written when the export completes, and nothing else. */
+    @Test
+    void exportSummariesOfTheBucketInvokeTheLatestExportFunction() {
+        JsonNode rule = resourcesOfType(template, "AWS::Events::Rule").get("AnalyticsExportCompletedRule")
+                .path("Properties");
+        JsonNode pattern = rule.path("EventPattern");
+        assertEquals(List.of("aws.s3"), JSON.convertValue(pattern.path("source"), List.class));
+        assertEquals(List.of("Object Created"), JSON.convertValue(pattern.path("detail-type"), List.class));
+        assertEquals("AnalyticsBucket", pattern.path("detail").path("bucket").path("name").path(0).path("Ref").asText());
+        JsonNode keys = pattern.path("detail").path("object").path("key");
+        assertEquals(1, keys.size(), "one key pattern");
+        // EventBridge wildcard: * matches any characters, / included.
+        Pattern key = Pattern.compile(Arrays.stream(
+                keys.get(0).path("wildcard").asText().split("\\*", -1)).map(Pattern::quote)
+                .collect(Collectors.joining(".*")));
+        String export = "exports/events/AWSDynamoDB/01796094000000-89fdc725/";
+        assertTrue(key.matcher(export + "manifest-summary.json").matches(), "the summary of an export: " + key);
+        for (String other : List.of(export + "manifest-files.json", export + "manifest-summary.checksum",
+                export + "_started", export + "data/abc.json.gz", "athena-results/q.csv")) {
+            assertFalse(key.matcher(other).matches(), other);
+        }
+        assertEquals("AnalyticsLatestExportFunction", rule.path("Targets").path(0).path("Arn").path("Fn::GetAtt")
+                .path(0).asText());
+        JsonNode permission = resourcesOfType(template, "AWS::Lambda::Permission").get("AnalyticsLatestExportPermission")
+                .path("Properties");
+        assertEquals("events.amazonaws.com", permission.path("Principal").asText());
+        assertEquals("AnalyticsExportCompletedRule", permission.path("SourceArn").path("Fn::GetAtt").path(0).asText());
+        assertEquals("AnalyticsLatestExportFunction", permission.path("FunctionName").path("Ref").asText());
     }
 
     @Test
