@@ -571,7 +571,7 @@ class TemplateAgreementTest {
         }
         if (Boolean.getBoolean("dashboard.regenerate")) {
             Dashboard.rewrite(TEMPLATE);
-            template = YAML.readTree(TEMPLATE.toFile());
+            template = TemplateFile.read();
             assertEquals(generated, properties(dashboard()).path("DashboardBody").path("Fn::Sub").asText(),
                     "the rewritten template carries the generated body");
             return;
@@ -837,13 +837,7 @@ class TemplateAgreementTest {
     }
 
     static List<JsonNode> asList(JsonNode node) {
-        List<JsonNode> list = new ArrayList<>();
-        if (node.isArray()) {
-            node.forEach(list::add);
-        } else if (!node.isMissingNode()) {
-            list.add(node);
-        }
-        return list;
+        return TemplateYaml.asList(node);
     }
 
     private static String read(Path file) {

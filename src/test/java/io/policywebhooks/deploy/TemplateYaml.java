@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonToken;
@@ -16,11 +19,20 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 
 /** A CloudFormation template read as plain YAML, for the tests that check the templates against the code. */
-final class TemplateYaml {
-    static final Path TEMPLATE = Path.of("").toAbsolutePath().resolve("template.yaml");
+public final class TemplateYaml {
+    public static final Path TEMPLATE = Path.of("").toAbsolutePath().resolve("template.yaml");
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private TemplateYaml() {
+    }
+
+    /** {@link #TEMPLATE}'s tree, after proving it uses no YAML tags. */
+    public static JsonNode read() {
+        try {
+            return read(TEMPLATE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The template's tree, after proving it uses no YAML tags. */
@@ -49,7 +61,7 @@ final class TemplateYaml {
     }
 
     /** The template's resources of one type by logical id, in template order. */
-    static Map<String, JsonNode> resourcesOfType(JsonNode template, String type) {
+    public static Map<String, JsonNode> resourcesOfType(JsonNode template, String type) {
         Map<String, JsonNode> found = new LinkedHashMap<>();
         template.path("Resources").fields().forEachRemaining(e -> {
             if (type.equals(e.getValue().path("Type").asText())) {
@@ -57,5 +69,31 @@ final class TemplateYaml {
             }
         });
         return found;
+    }
+
+    /** A node that may be one value or a list of them, as a list. */
+    public static List<JsonNode> asList(JsonNode node) {
+        List<JsonNode> list = new ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(list::add);
+        } else if (!node.isMissingNode()) {
+            list.add(node);
+        }
+        return list;
+    }
+
+    /** The string an {@code Fn::Join} with literal parts (or a plain string) stands for. */
+    public static String joined(JsonNode node) {
+        if (node.isTextual()) {
+            return node.asText();
+        }
+        JsonNode join = node.path("Fn::Join");
+        assertTrue(join.isArray() && join.size() == 2 && join.get(1).isArray(), "a string or Fn::Join: " + node);
+        List<String> parts = new ArrayList<>();
+        for (JsonNode part : join.get(1)) {
+            assertTrue(part.isTextual(), "literal parts only: " + part);
+            parts.add(part.asText());
+        }
+        return String.join(join.get(0).asText(), parts);
     }
 }
