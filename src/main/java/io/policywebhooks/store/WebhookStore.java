@@ -40,7 +40,12 @@ public final class WebhookStore {
         /** a newer (or the same) event is already reflected; nothing written */
         STALE,
         /** DynamoDB cannot hold this state at all (its key is refused); nothing written */
-        REFUSED
+        REFUSED,
+        /**
+         * re-applying a stored event ({@link #applyState(StateUpdate, Instant, Map)}): the state already is exactly
+         * what this event writes; nothing written
+         */
+        CURRENT
     }
 
     /**
@@ -182,6 +187,19 @@ public final class WebhookStore {
      * event does not carry keep their stored values.
      */
     public StateWrite applyState(StateUpdate update, Instant now) {
+        return applyState(update, now, null);
+    }
+
+    /**
+     * As {@link #applyState(StateUpdate, Instant)}, for re-applying a stored event after a mapping fix.
+     * {@code stored} is the state item as read just before, or null. When it names this event as its last event,
+     * what it holds is this event's as an earlier mapping wrote it, order key and version included, so neither is
+     * trusted: the write also passes while the item still names this event (one condition, so a newer event written
+     * meanwhile still wins), and it removes the attributes the item has that this mapping no longer gives (never
+     * {@code version}, which an event without one leaves as it is). When the item already is what this write would
+     * make it, nothing is written ({@link Applied#CURRENT}).
+     */
+    public StateWrite applyState(StateUpdate update, Instant now, Map<String, AttributeValue> stored) {
         boolean policy = update.kind() == StateUpdate.Kind.POLICY;
         String kind = policy ? "policy" : "assignment";
         String keyName = policy ? POLICY_ID : ASSIGNMENT_ID;
@@ -205,10 +223,14 @@ public final class WebhookStore {
             set.put(VERSION, AttributeValue.fromN(update.version().toString()));
         }
         fitItemSize(set, kind, leftOut);
+        Repair repair = Repair.of(update, stored, set, keyName);
+        if (repair != null && repair.current()) {
+            return new StateWrite(Applied.CURRENT, leftOut);
+        }
 
         String table = policy ? tables.policies() : tables.assignments();
         try {
-            return new StateWrite(update(table, keyName, update, set), leftOut);
+            return new StateWrite(update(table, keyName, update, set, repair), leftOut);
         } catch (DynamoDbException e) {
             if (!isValidation(e)) {
                 throw e;
@@ -217,7 +239,8 @@ public final class WebhookStore {
                     .forEach(name -> leftOut.add(kind + "." + name));
             set.keySet().retainAll(CORE_STATE);
             try {
-                return new StateWrite(update(table, keyName, update, set), leftOut);
+                return new StateWrite(update(table, keyName, update, set,
+                        repair == null ? null : Repair.of(update, stored, set, keyName)), leftOut);
             } catch (DynamoDbException again) {
                 if (!isValidation(again)) {
                     throw again;
@@ -250,7 +273,8 @@ public final class WebhookStore {
         return DynamoLimits.itemBytes(set) + DynamoLimits.MAX_SORT_KEY_BYTES <= DynamoLimits.MAX_ITEM_BYTES;
     }
 
-    private Applied update(String table, String keyName, StateUpdate update, Map<String, AttributeValue> set) {
+    private Applied update(String table, String keyName, StateUpdate update, Map<String, AttributeValue> set,
+            Repair repair) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         StringBuilder expression = new StringBuilder("SET ");
@@ -260,6 +284,13 @@ public final class WebhookStore {
             names.put("#a" + i, attribute.getKey());
             values.put(":v" + i, attribute.getValue());
             i++;
+        }
+        if (repair != null && !repair.remove().isEmpty()) {
+            expression.append(" REMOVE ");
+            for (int r = 0; r < repair.remove().size(); r++) {
+                expression.append(r > 0 ? ", " : "").append("#r").append(r);
+                names.put("#r" + r, repair.remove().get(r));
+            }
         }
         names.put("#key", keyName);
         names.put("#order", LAST_EVENT_ORDER);
@@ -275,16 +306,47 @@ public final class WebhookStore {
                     + " OR (#version = :version AND #order < :order)"
                     + " OR (attribute_not_exists(#version) AND #order < :order)";
         }
+        if (repair != null) {
+            names.put("#last", LAST_EVENT_ID);
+            values.put(":last", s(repair.eventId()));
+        }
+        String guard = repair == null ? condition : condition + " OR #last = :last";
         try {
             dynamo.updateItem(b -> b.tableName(table)
                     .key(Map.of(keyName, s(update.id())))
                     .updateExpression(expression.toString())
-                    .conditionExpression(condition)
+                    .conditionExpression(guard)
                     .expressionAttributeNames(names)
                     .expressionAttributeValues(values));
             return Applied.APPLIED;
         } catch (ConditionalCheckFailedException newerOrSame) {
             return Applied.STALE;
+        }
+    }
+
+    /**
+     * Re-applying the event the stored state names as its last one: the attributes to remove (the stored item's that
+     * the write does not set, but for its key, {@code updated_at} and {@code version}), and whether the item already
+     * is what the write would make it.
+     */
+    private record Repair(String eventId, List<String> remove, boolean current) {
+        private static final Set<String> KEPT = Set.of(UPDATED_AT, VERSION);
+
+        /** Null when {@code stored} is absent or names another event. */
+        static Repair of(StateUpdate update, Map<String, AttributeValue> stored, Map<String, AttributeValue> set,
+                String keyName) {
+            AttributeValue last = stored == null ? null : stored.get(LAST_EVENT_ID);
+            if (last == null || !(update.attributes().get(LAST_EVENT_ID) instanceof String eventId)
+                    || !eventId.equals(last.s())) {
+                return null;
+            }
+            List<String> remove = stored.keySet().stream()
+                    .filter(name -> !set.containsKey(name) && !name.equals(keyName) && !KEPT.contains(name))
+                    .sorted().toList();
+            boolean current = remove.isEmpty() && set.entrySet().stream().allMatch(attribute ->
+                    attribute.getKey().equals(UPDATED_AT) || Attributes.same(attribute.getValue(),
+                            stored.get(attribute.getKey())));
+            return new Repair(eventId, remove, current);
         }
     }
 
