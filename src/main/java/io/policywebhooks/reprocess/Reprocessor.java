@@ -645,28 +645,22 @@ public final class Reprocessor {
         for (StateUpdate.Kind kind : StateUpdate.Kind.values()) {
             String table = tables(kind);
             String keyName = Target.keyName(kind);
-            ScanRequest.Builder request = ScanRequest.builder().tableName(table).limit(pageSize)
+            ScanRequest request = ScanRequest.builder().tableName(table).limit(pageSize)
                     .projectionExpression("#key, #last")
-                    .expressionAttributeNames(Map.of("#key", keyName, "#last", LAST_EVENT_ID));
-            Map<String, AttributeValue> start = null;
-            do {
-                ScanResponse page = dynamo.scan(request.exclusiveStartKey(start).build());
-                for (Map<String, AttributeValue> item : page.items()) {
-                    String eventId = text(item, LAST_EVENT_ID);
-                    Set<Target> given = eventId == null ? null : run.produced.get(eventId);
-                    Target target = new Target(kind, item.get(keyName).s());
-                    if (given != null && !given.contains(target)) {
-                        run.orphans++;
-                        Orphan what = remove ? removeOrphan(table, target, eventId) : Orphan.FOUND;
-                        if (what == Orphan.REMOVED) {
-                            run.orphansRemoved++;
-                        }
-                        run.listener.orphan(table, target.id(), eventId, what);
+                    .expressionAttributeNames(Map.of("#key", keyName, "#last", LAST_EVENT_ID)).build();
+            for (Map<String, AttributeValue> item : dynamo.scanPaginator(request).items()) {
+                String eventId = text(item, LAST_EVENT_ID);
+                Set<Target> given = eventId == null ? null : run.produced.get(eventId);
+                Target target = new Target(kind, item.get(keyName).s());
+                if (given != null && !given.contains(target)) {
+                    run.orphans++;
+                    Orphan what = remove ? removeOrphan(table, target, eventId) : Orphan.FOUND;
+                    if (what == Orphan.REMOVED) {
+                        run.orphansRemoved++;
                     }
+                    run.listener.orphan(table, target.id(), eventId, what);
                 }
-                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey()
-                        : null;
-            } while (start != null);
+            }
         }
     }
 

@@ -445,6 +445,12 @@ class ReprocessTest {
             assertEquals(List.of("1", "selected 2, reapplied 0, already right 1, stale 0, failed 1, orphans 0, "
                     + "orphans removed 0"),
                     command(environment, local, "--event-id", TEN99 + "#nobody", "--event-id", TEN99 + "#evt_c"));
+            String wrongKey = receive(WRONG_KEY, policyEvent("evt_w", "policy.active", "pl_w", 100), T0);
+            assertEquals(List.of("0", "dry run: selected 1, failed 0, orphans 1"),
+                    command(environment, local, "--event-id", wrongKey, "--dry-run", "--remove-orphans"));
+            assertEquals(List.of("0", "selected 1, reapplied 1, already right 0, stale 0, failed 0, orphans 1, "
+                    + "orphans removed 1"), command(environment, local, "--event-id", wrongKey, "--remove-orphans"));
+            assertTrue(policy("cn_1").isEmpty());
             assertEquals("1", command(Map.of("EVENTS_TABLE", "no-such-table"), local, "--all").get(0),
                     "a selection that cannot be read");
         } finally {
@@ -575,6 +581,23 @@ class ReprocessTest {
         Map<String, List<Map<String, AttributeValue>>> before = everything();
         assertEquals(counts(1, 0, 1, 0, 0), reprocessor(1).run(Selection.all(), false, true, new Recorder()));
         assertEquals(before, everything(), "a second run changes nothing");
+    }
+
+    @Test
+    void aRepairNeverOverwritesADeliveryWrittenBetweenItsReadAndItsWrite() {
+        String id = receive(WRONG_QUOTE, policyEvent("evt_a", "policy.active", "pl_1", 100), T0);
+        Observed observed = new Observed(dynamo, tables);
+        observed.afterStateRead = request -> {
+            observed.afterStateRead = r -> {
+            };
+            receive(Ten99PolicyEvents::map, policyEvent("evt_n", "policy.cancelled", "pl_1", 200), T0.plusSeconds(60));
+        };
+        assertEquals(counts(1, 0, 0, 1, 0), new Reprocessor(observed, tables, Reprocess.MAPPERS,
+                Reprocess.STORED_HEADERS, Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
+                .run(Selection.all().withEventIds(List.of(id)), false, new Recorder()));
+        Map<String, AttributeValue> state = policy("pl_1");
+        assertEquals(List.of(TEN99 + "#evt_n", "CANCELLED"), List.of(state.get(Tables.LAST_EVENT_ID).s(),
+                state.get(Tables.STATUS).s()), "the newer delivery's state kept");
     }
 
     @Test
@@ -862,6 +885,9 @@ class ReprocessTest {
         /** Runs before each DeleteItem reaches dynalite (a delivery arriving meanwhile). */
         Consumer<DeleteItemRequest> beforeDelete = request -> {
         };
+        /** Runs after each GetItem of a state item (a delivery arriving between the read and the write). */
+        Consumer<GetItemRequest> afterStateRead = request -> {
+        };
         /** UpdateItem on this table fails as DynamoDB does when it is unavailable. */
         WebhookStore.Table failUpdates;
         /** Return numbers without leading and trailing zeroes, as DynamoDB does. */
@@ -924,7 +950,11 @@ class ReprocessTest {
         @Override
         public GetItemResponse getItem(GetItemRequest request) {
             called(request.tableName(), null, "GetItem");
-            return real.getItem(request);
+            GetItemResponse response = real.getItem(request);
+            if (tableByName.get(request.tableName()) != WebhookStore.Table.EVENTS) {
+                afterStateRead.accept(request);
+            }
+            return response;
         }
 
         @Override

@@ -33,11 +33,12 @@ class ReprocessUnitTest {
     void optionsBecomeTheSelection() throws Exception {
         Reprocess.Options options = Reprocess.parse(new String[] {"--provider", "1099policy", "--type", "policy.active",
                 "--from", "2026-11-30T08:00:00Z", "--to", "2026-12-01", "--event-id", "a", "--event-id", "b",
-                "--dry-run", "--endpoint", "http://127.0.0.1:8000", "--region", "eu-west-1", "--page-size", "25"},
-                Map.of());
+                "--dry-run", "--remove-orphans", "--endpoint", "http://127.0.0.1:8000", "--region", "eu-west-1",
+                "--page-size", "25"}, Map.of());
         assertEquals(new Selection("1099policy", "policy.active", Instant.parse("2026-11-30T08:00:00Z"),
                 Instant.parse("2026-12-01T00:00:00Z"), List.of("a", "b")), options.selection());
         assertTrue(options.dryRun());
+        assertTrue(options.removeOrphans());
         assertEquals(URI.create("http://127.0.0.1:8000"), options.endpoint());
         assertEquals("eu-west-1", options.region());
         assertEquals(25, options.pageSize());
@@ -45,6 +46,7 @@ class ReprocessUnitTest {
         Reprocess.Options all = Reprocess.parse(new String[] {"--all"}, Map.of());
         assertEquals(Selection.all(), all.selection());
         assertFalse(all.dryRun());
+        assertFalse(all.removeOrphans());
         assertNull(all.endpoint());
         assertNull(all.pageSize());
         assertEquals(Instant.parse("2026-11-30T07:00:00Z"),
