@@ -30,8 +30,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
  *
  * <p>Never run inside the Lambda function: nothing there references this package.
  *
- * <p>Exit status: 0 when every selected event was reprocessed (or counted), 1 when any failed or reading the
- * selection failed, 2 for a usage error.
+ * <p>Exit status: 0 when no selected event failed (orphans left in place are listed, not failures), 1 when any
+ * failed or reading the selection or the orphan scan failed, 2 for a usage error.
  */
 public final class Reprocess {
     /**
