@@ -30,8 +30,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
  *
  * <p>Never run inside the Lambda function: nothing there references this package.
  *
- * <p>Exit status: 0 when every selected event was reprocessed (or counted), 1 when any failed or reading the
- * selection failed, 2 for a usage error.
+ * <p>Exit status: 0 when no selected event failed (orphans left in place are listed, not failures), 1 when any
+ * failed or reading the selection or the orphan scan failed, 2 for a usage error.
  */
 public final class Reprocess {
     /**
@@ -59,7 +59,7 @@ public final class Reprocess {
     static final long PROGRESS_INTERVAL_MILLIS = 10_000;
 
     static final String USAGE = """
-            usage: reprocess SELECTION [--dry-run] [--endpoint URL] [--region REGION] [--page-size N]
+            usage: reprocess SELECTION [--dry-run] [--remove-orphans] [--endpoint URL] [--region REGION] [--page-size N]
                              [--events-table NAME] [--policies-table NAME] [--assignments-table NAME]
               SELECTION, one or more (all must hold), or --all:
                 --provider NAME    events of this provider (%s)
@@ -68,7 +68,9 @@ public final class Reprocess {
                 --to TIME          received before TIME
                 --event-id ID      this event (repeatable; read by key)
                 --all              every stored event
-              --dry-run            only count the selected events
+              --dry-run            read and map the selected events, list orphans; write nothing
+              --remove-orphans     remove the state items a selected event no longer gives (while they
+                                   still name it as their last event)
               --endpoint URL       a local DynamoDB, e.g. http://127.0.0.1:8000 (default: AWS)
               --region REGION      default: the SDK's region chain (AWS_REGION, the profile)
               --page-size N        items per Scan/Query page (default: DynamoDB's 1 MB pages)
@@ -83,7 +85,7 @@ public final class Reprocess {
     }
 
     /** The parsed command line. */
-    record Options(Selection selection, boolean dryRun, URI endpoint, String region, Integer pageSize,
+    record Options(Selection selection, boolean dryRun, boolean removeOrphans, URI endpoint, String region, Integer pageSize,
             Tables.Names tables) {
     }
 
@@ -113,13 +115,14 @@ public final class Reprocess {
                     Clock.systemUTC(), options.pageSize(), PROGRESS_EVERY, PROGRESS_INTERVAL_MILLIS);
             Reprocessor.Summary summary;
             try {
-                summary = reprocessor.run(options.selection(), options.dryRun(), new Reporter(err));
+                summary = reprocessor.run(options.selection(), options.dryRun(), options.removeOrphans(),
+                        new Reporter(err));
             } catch (Reprocessor.Aborted e) {
                 err.println("reprocess: " + e.getMessage());
-                out.println((options.dryRun() ? "dry run, " : "") + "aborted: " + e.soFar());
+                out.println(options.dryRun() ? "dry run, aborted: " + e.soFar().dryRun() : "aborted: " + e.soFar());
                 return 1;
             }
-            out.println((options.dryRun() ? "dry run: " : "") + summary);
+            out.println(options.dryRun() ? "dry run: " + summary.dryRun() : summary.toString());
             return summary.failed() == 0 ? 0 : 1;
         }
     }
@@ -134,6 +137,7 @@ public final class Reprocess {
         boolean all = false;
         boolean criterion = false;
         boolean dryRun = false;
+        boolean removeOrphans = false;
         Instant from = null;
         Instant until = null;
         URI endpoint = null;
@@ -147,6 +151,7 @@ public final class Reprocess {
             switch (option) {
                 case "--all" -> all = true;
                 case "--dry-run" -> dryRun = true;
+                case "--remove-orphans" -> removeOrphans = true;
                 case "--help", "-h" -> throw new UsageException(HELP);
                 default -> {
                     if (i + 1 >= args.length || args[i + 1].isBlank()) {
@@ -197,7 +202,7 @@ public final class Reprocess {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        return new Options(selection, dryRun, endpoint, region, pageSize,
+        return new Options(selection, dryRun, removeOrphans, endpoint, region, pageSize,
                 new Tables.Names(events, policies, assignments));
     }
 
@@ -269,6 +274,16 @@ public final class Reprocess {
         @Override
         public void leftOut(String eventId, List<String> names) {
             err.println("reprocess: " + eventId + ": left out what DynamoDB refuses: " + String.join(", ", names));
+        }
+
+        @Override
+        public void orphan(String table, String key, String eventId, Reprocessor.Orphan what) {
+            err.println("reprocess: orphan in " + table + ": " + key + " names " + eventId
+                    + " as its last event, which no longer gives it; " + switch (what) {
+                        case FOUND -> "listed (--remove-orphans removes it)";
+                        case REMOVED -> "removed";
+                        case NAMES_ANOTHER_EVENT -> "not removed: it names another event now";
+                    });
         }
 
         @Override

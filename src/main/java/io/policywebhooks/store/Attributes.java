@@ -202,4 +202,42 @@ public final class Attributes {
                 return null;
         }
     }
+
+    /** Equal as DynamoDB values: numbers by value (DynamoDB may return {@code 1.50} as {@code 1.5}), maps by key. */
+    public static boolean same(AttributeValue a, AttributeValue b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        if (a.type() != b.type()) {
+            return false;
+        }
+        switch (a.type()) {
+            case N:
+                return new BigDecimal(a.n()).compareTo(new BigDecimal(b.n())) == 0;
+            case M: {
+                if (!a.m().keySet().equals(b.m().keySet())) {
+                    return false;
+                }
+                for (Map.Entry<String, AttributeValue> entry : a.m().entrySet()) {
+                    if (!same(entry.getValue(), b.m().get(entry.getKey()))) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            case L: {
+                if (a.l().size() != b.l().size()) {
+                    return false;
+                }
+                for (int i = 0; i < a.l().size(); i++) {
+                    if (!same(a.l().get(i), b.l().get(i))) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            default:
+                return a.equals(b);
+        }
+    }
 }

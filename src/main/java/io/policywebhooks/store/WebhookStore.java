@@ -49,7 +49,12 @@ public final class WebhookStore {
         /** a newer (or the same) event is already reflected; nothing written */
         STALE,
         /** not written, for the {@link Refusal} the write names */
-        REFUSED
+        REFUSED,
+        /**
+         * re-applying a stored event ({@link #applyState(StateUpdate, Instant, Map)}): the state already is exactly
+         * what this event writes; nothing written
+         */
+        CURRENT
     }
 
     /** Why a state was not written although its event is not known to be older. */
@@ -109,6 +114,8 @@ public final class WebhookStore {
     private static final Set<String> CORE_STATE = Set.of(PROVIDER_ATTRIBUTE, STATUS, LAST_EVENT_TYPE,
             LAST_EVENT_ID, LAST_EVENT_AT, LAST_EVENT_ORDER, LAST_DELIVERY_ID, UPDATED_AT, VERSION);
     private static final AttributeValue ONE = AttributeValue.fromN("1");
+    /** The delivery id of the reprocess command's state writes ({@code last_delivery_id}). */
+    public static final String REPROCESS = "reprocess";
 
     private final DynamoDbClient dynamo;
     private final Names tables;
@@ -289,6 +296,24 @@ public final class WebhookStore {
      * event does not carry keep their stored values.
      */
     public StateWrite applyState(StateUpdate update, Instant now, Attempt attempt) {
+        return applyState(update, now, attempt, null);
+    }
+
+    /**
+     * As {@link #applyState(StateUpdate, Instant)}, for re-applying a stored event after a mapping fix (its writes
+     * name the delivery {@value #REPROCESS}). {@code stored} is the state item as read just before, or null. When it
+     * names this event as its last event, what it holds is this event's as an earlier mapping wrote it, order key and
+     * version included, so neither is trusted: the write also passes while the item still names this event (one
+     * condition, so a newer event written meanwhile still wins), and it removes the attributes the item has that this
+     * mapping no longer gives (never {@code version}, which an event without one leaves as it is). When the item
+     * already is what this write would make it, nothing is written ({@link Applied#CURRENT}).
+     */
+    public StateWrite applyState(StateUpdate update, Instant now, Map<String, AttributeValue> stored) {
+        return applyState(update, now, Attempt.unbounded(REPROCESS), stored);
+    }
+
+    private StateWrite applyState(StateUpdate update, Instant now, Attempt attempt,
+            Map<String, AttributeValue> stored) {
         boolean policy = update.kind() == StateUpdate.Kind.POLICY;
         String kind = policy ? "policy" : "assignment";
         String keyName = policy ? POLICY_ID : ASSIGNMENT_ID;
@@ -313,10 +338,14 @@ public final class WebhookStore {
             set.put(VERSION, AttributeValue.fromN(update.version().toString()));
         }
         fitItemSize(set, kind, leftOut);
+        Repair repair = Repair.of(update, stored, set, keyName);
+        if (repair != null && repair.current()) {
+            return new StateWrite(Applied.CURRENT, leftOut);
+        }
 
         String table = policy ? tables.policies() : tables.assignments();
         try {
-            return update(table, keyName, update, set, attempt, leftOut);
+            return update(table, keyName, update, set, attempt, leftOut, repair);
         } catch (DynamoDbException e) {
             if (!isValidation(e)) {
                 throw e;
@@ -325,7 +354,8 @@ public final class WebhookStore {
                     .forEach(name -> leftOut.add(kind + "." + name));
             set.keySet().retainAll(CORE_STATE);
             try {
-                return update(table, keyName, update, set, attempt, leftOut);
+                return update(table, keyName, update, set, attempt, leftOut,
+                        repair == null ? null : Repair.of(update, stored, set, keyName));
             } catch (DynamoDbException again) {
                 if (!isValidation(again)) {
                     throw again;
@@ -359,7 +389,7 @@ public final class WebhookStore {
     }
 
     private StateWrite update(String table, String keyName, StateUpdate update, Map<String, AttributeValue> set,
-            Attempt attempt, List<String> leftOut) {
+            Attempt attempt, List<String> leftOut, Repair repair) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         StringBuilder expression = new StringBuilder("SET ");
@@ -369,6 +399,13 @@ public final class WebhookStore {
             names.put("#a" + i, attribute.getKey());
             values.put(":v" + i, attribute.getValue());
             i++;
+        }
+        if (repair != null && !repair.remove().isEmpty()) {
+            expression.append(" REMOVE ");
+            for (int r = 0; r < repair.remove().size(); r++) {
+                expression.append(r > 0 ? ", " : "").append("#r").append(r);
+                names.put("#r" + r, repair.remove().get(r));
+            }
         }
         names.put("#key", keyName);
         names.put("#order", LAST_EVENT_ORDER);
@@ -384,11 +421,16 @@ public final class WebhookStore {
                     + " OR (#version = :version AND #order < :order)"
                     + " OR (attribute_not_exists(#version) AND #order < :order)";
         }
+        if (repair != null) {
+            names.put("#last", LAST_EVENT_ID);
+            values.put(":last", s(repair.eventId()));
+        }
+        String guard = repair == null ? condition : condition + " OR #last = :last";
         try {
             dynamo.updateItem(b -> b.tableName(table)
                     .key(Map.of(keyName, s(update.id())))
                     .updateExpression(expression.toString())
-                    .conditionExpression(condition)
+                    .conditionExpression(guard)
                     .expressionAttributeNames(names)
                     .expressionAttributeValues(values)
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
@@ -424,6 +466,33 @@ public final class WebhookStore {
     private static String text(Map<String, AttributeValue> item, String name) {
         AttributeValue value = item == null ? null : item.get(name);
         return value == null ? null : value.s();
+    }
+
+    /**
+     * Re-applying the event the stored state names as its last one: the attributes to remove (the stored item's that
+     * the write does not set, but for its key, {@code updated_at} and {@code version}), and whether the item already
+     * is what the write would make it.
+     */
+    private record Repair(String eventId, List<String> remove, boolean current) {
+        private static final Set<String> KEPT = Set.of(UPDATED_AT, VERSION, LAST_DELIVERY_ID);
+
+        /** Null when {@code stored} is absent or names another event. */
+        static Repair of(StateUpdate update, Map<String, AttributeValue> stored, Map<String, AttributeValue> set,
+                String keyName) {
+            AttributeValue last = stored == null ? null : stored.get(LAST_EVENT_ID);
+            if (last == null || !(update.attributes().get(LAST_EVENT_ID) instanceof String eventId)
+                    || !eventId.equals(last.s())) {
+                return null;
+            }
+            List<String> remove = stored.keySet().stream()
+                    .filter(name -> !set.containsKey(name) && !name.equals(keyName) && !KEPT.contains(name))
+                    .sorted().toList();
+            boolean current = remove.isEmpty() && set.entrySet().stream().allMatch(attribute ->
+                    KEPT.contains(attribute.getKey()) && !attribute.getKey().equals(VERSION)
+                            || Attributes.same(attribute.getValue(),
+                            stored.get(attribute.getKey())));
+            return new Repair(eventId, remove, current);
+        }
     }
 
     /**

@@ -571,7 +571,7 @@ class TemplateAgreementTest {
         }
         if (Boolean.getBoolean("dashboard.regenerate")) {
             Dashboard.rewrite(TEMPLATE);
-            template = TemplateFile.read();
+            template = TemplateYaml.read();
             assertEquals(generated, properties(dashboard()).path("DashboardBody").path("Fn::Sub").asText(),
                     "the rewritten template carries the generated body");
             return;

@@ -22,15 +22,21 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.local.LocalDynamoDb;
 import io.policywebhooks.store.EventRecord;
+import io.policywebhooks.store.StateUpdate;
 import io.policywebhooks.store.Tables;
 import io.policywebhooks.store.WebhookStore;
 import io.policywebhooks.ten99policy.Ten99PolicyEvents;
@@ -44,6 +50,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
@@ -127,8 +136,10 @@ class ReprocessTest {
         assertNull(before.get(Tables.OBJECT_ID), "the old mapping stored no object id");
 
         Recorder recorder = new Recorder();
-        assertEquals(new Reprocessor.Summary(2, 1, 1, 0),
-                reprocessor(null).run(Selection.all().withProvider(TEN99), false, recorder));
+        Reprocessor.Summary summary = reprocessor(null).run(Selection.all().withProvider(TEN99), false, recorder);
+        // evt_a is already right or stale: whether it is read before or after evt_c makes the state evt_c's
+        assertEquals(List.of(2L, 1L, 1L, 0L), List.of(summary.selected(), summary.reapplied(),
+                summary.alreadyRight() + summary.stale(), summary.failed()));
         assertEquals(Set.of(active, cancelled), new TreeSet<>(recorder.selected));
 
         Map<String, AttributeValue> state = policy("pl_1");
@@ -153,14 +164,16 @@ class ReprocessTest {
         receive(IGNORES_CANCELLED, "not JSON at all".getBytes(StandardCharsets.UTF_8), T0.plusSeconds(120));
         receive(IGNORES_CANCELLED, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1}, T0.plusSeconds(180));
         Reprocessor.Summary first = reprocessor(2).run(Selection.all(), false, new Recorder());
-        assertEquals(new Reprocessor.Summary(5, 1, 4, 0), first);
+        // evt_a is already right or stale: whether it is read before or after evt_c makes the state evt_c's
+        assertEquals(List.of(5L, 1L, 4L, 0L), List.of(first.selected(), first.reapplied(),
+                first.alreadyRight() + first.stale(), first.failed()));
 
         Map<String, List<Map<String, AttributeValue>>> before = everything();
         Reprocessor.Summary second = reprocessor(2).run(Selection.all(), false, new Recorder());
-        assertEquals(new Reprocessor.Summary(5, 0, 5, 0), second, "the second run: all unchanged");
+        assertEquals(counts(5, 0, 4, 1, 0), second, "the second run: evt_a stale, the others already right");
         assertEquals(before, everything(), "every item of the three tables as it was");
         // and by type, through the index
-        assertEquals(new Reprocessor.Summary(1, 0, 1, 0),
+        assertEquals(counts(1, 0, 1, 0, 0),
                 reprocessor(2).run(Selection.all().withType("policy.cancelled"), false, new Recorder()));
         assertEquals(before, everything());
     }
@@ -173,15 +186,15 @@ class ReprocessTest {
                 T0.plusSeconds(60));
         Map<String, AttributeValue> state = policy("pl_1");
 
-        assertEquals(new Reprocessor.Summary(2, 0, 2, 0),
-                reprocessor(null).run(Selection.all(), false, new Recorder()));
+        assertEquals(counts(2, 0, 1, 1, 0), reprocessor(null).run(Selection.all(), false, new Recorder()),
+                "the older event stale, the newer already right");
         assertEquals(state, policy("pl_1"), "the newer state stays, untouched");
         assertEquals(active, policy("pl_1").get(Tables.LAST_EVENT_ID).s());
     }
 
     @Test
     void aSelectionThatMatchesNothingReportsZero() {
-        Reprocessor.Summary zero = new Reprocessor.Summary(0, 0, 0, 0);
+        Reprocessor.Summary zero = counts(0, 0, 0, 0, 0);
         for (boolean dryRun : new boolean[] {false, true}) {
             assertEquals(zero, reprocessor(null).run(Selection.all(), dryRun, new Recorder()), "empty table");
         }
@@ -275,7 +288,7 @@ class ReprocessTest {
         Recorder recorder = new Recorder();
         Reprocessor reprocessor = new Reprocessor(dynamo, tables, Reprocess.MAPPERS, Reprocess.STORED_HEADERS,
                 Clock.systemUTC(), null, 50, Long.MAX_VALUE);
-        assertEquals(new Reprocessor.Summary(130, 130, 0, 0),
+        assertEquals(counts(130, 130, 0, 0, 0),
                 reprocessor.run(Selection.all().withType("policy.cancelled"), false, recorder));
         assertEquals(new TreeSet<>(ids), new TreeSet<>(recorder.selected));
         assertEquals(List.of(50L, 100L), recorder.progress.stream().map(Reprocessor.Summary::selected).toList());
@@ -292,7 +305,7 @@ class ReprocessTest {
         Observed observed = new Observed(dynamo, tables);
         observed.unprocessedRounds = 2; // twice, DynamoDB returns only the first key
         Recorder recorder = new Recorder();
-        assertEquals(new Reprocessor.Summary(5, 5, 0, 0), new Reprocessor(observed, tables, Reprocess.MAPPERS,
+        assertEquals(counts(5, 5, 0, 0, 0), new Reprocessor(observed, tables, Reprocess.MAPPERS,
                 Reprocess.STORED_HEADERS, Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
                 .run(Selection.all().withType("policy.cancelled"), false, recorder));
         assertEquals(new TreeSet<>(ids), new TreeSet<>(recorder.selected));
@@ -305,7 +318,7 @@ class ReprocessTest {
         String binary = receive(IGNORES_CANCELLED, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1}, T0.plusSeconds(1));
         assertEquals(AttributeValue.Type.B, event(binary).get(Tables.RAW_BODY_BYTES).type());
         Map<String, List<Map<String, AttributeValue>>> before = everything();
-        assertEquals(new Reprocessor.Summary(2, 0, 2, 0), reprocessor(null).run(Selection.all(), false,
+        assertEquals(counts(2, 0, 2, 0, 0), reprocessor(null).run(Selection.all(), false,
                 new Recorder()));
         assertEquals(before, everything());
         assertEquals("body is not JSON", event(text).get(Tables.PARSE_ERROR).s());
@@ -317,7 +330,7 @@ class ReprocessTest {
                 Tables.PROVIDER_ATTRIBUTE, s("other"), Tables.RAW_BODY, s("{}"),
                 Tables.RECEIVED_AT, s("2026-11-30T09:00:00.000Z"))));
         Recorder recorder = new Recorder();
-        assertEquals(new Reprocessor.Summary(4, 0, 2, 2), reprocessor(1).run(Selection.all(), false, recorder));
+        assertEquals(counts(4, 0, 2, 0, 2), reprocessor(1).run(Selection.all(), false, recorder));
         assertEquals(Map.of(TEN99 + "#nobody", "no raw_body stored", "other#x", "no mapping for provider other"),
                 recorder.failed);
     }
@@ -335,7 +348,7 @@ class ReprocessTest {
         assertEquals(TEN99 + "#legacy-1", stored);
 
         Recorder recorder = new Recorder();
-        assertEquals(new Reprocessor.Summary(1, 1, 0, 0), reprocessor(null).run(Selection.all(), false, recorder));
+        assertEquals(counts(1, 1, 0, 0, 0), reprocessor(null).run(Selection.all(), false, recorder));
         assertEquals(Map.of(stored, TEN99 + "#evt_c"), recorder.idChanged);
         assertEquals(1, everything().get("events").size(), "no item under the new id");
         assertEquals(stored, policy("pl_1").get(Tables.LAST_EVENT_ID).s(), "the state names the stored event");
@@ -348,11 +361,12 @@ class ReprocessTest {
         Observed observed = new Observed(dynamo, tables);
         observed.deleteAfterRead = true; // the item goes away between reading and writing it
         Recorder recorder = new Recorder();
-        assertEquals(new Reprocessor.Summary(1, 0, 0, 1), new Reprocessor(observed, tables, Reprocess.MAPPERS,
+        assertEquals(counts(1, 0, 0, 0, 1), new Reprocessor(observed, tables, Reprocess.MAPPERS,
                 Reprocess.STORED_HEADERS, Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
                 .run(Selection.all(), false, recorder));
         assertEquals(Map.of(id, "the event item no longer exists"), recorder.failed);
         assertTrue(everything().get("events").isEmpty(), "not re-created");
+        assertEquals("CANCELLED", policy("pl_1").get(Tables.STATUS).s(), "its state re-applied all the same");
     }
 
     @Test
@@ -365,7 +379,7 @@ class ReprocessTest {
             seen.add(delivery.event().extra());
             return delivery;
         };
-        assertEquals(new Reprocessor.Summary(1, 0, 1, 0), new Reprocessor(dynamo, tables, Map.of(TEN99, spy),
+        assertEquals(counts(1, 0, 1, 0, 0), new Reprocessor(dynamo, tables, Map.of(TEN99, spy),
                 Reprocess.STORED_HEADERS, Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
                 .run(Selection.all(), false, new Recorder()));
         assertEquals(List.of(Map.of(Tables.CONVOY_IDEMPOTENCY_KEY, "idem-1", Tables.CONVOY_EVENT_ID, "cv-1")), seen);
@@ -381,7 +395,7 @@ class ReprocessTest {
         Observed observed = new Observed(dynamo, tables);
         observed.trimNumbers = true;
         Map<String, List<Map<String, AttributeValue>>> before = everything();
-        assertEquals(new Reprocessor.Summary(1, 0, 1, 0), new Reprocessor(observed, tables, Reprocess.MAPPERS,
+        assertEquals(counts(1, 0, 1, 0, 0), new Reprocessor(observed, tables, Reprocess.MAPPERS,
                 Reprocess.STORED_HEADERS, Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
                 .run(Selection.all(), false, new Recorder()));
         assertEquals(before, everything());
@@ -399,6 +413,11 @@ class ReprocessTest {
         reprocessor.run(Selection.all().withEventIds(List.of(TEN99 + "#evt_s")), false, new Recorder());
         reprocessor.run(Selection.all(), true, new Recorder());
         reprocessor.run(Selection.all().withProvider(TEN99), false, new Recorder());
+        receive(WRONG_KEY, policyEvent("evt_w", "policy.active", "pl_2", 100), T0);
+        receive(WRONG_KEY, assignmentEvent("evt_x", "assignment.active", "as_2", 100), T0);
+        assertEquals(2, reprocessor.run(Selection.all().withType("policy.active"), false, true, new Recorder())
+                .orphansRemoved() + reprocessor.run(Selection.all().withType("assignment.active"), false, true,
+                        new Recorder()).orphansRemoved(), "one orphan of each table removed");
         assertEquals(Reprocessor.OPERATIONS, observed.byTable);
         assertEquals(Reprocessor.INDEX_OPERATIONS, observed.byIndex);
     }
@@ -412,22 +431,310 @@ class ReprocessTest {
         System.setProperty("aws.accessKeyId", "local");
         System.setProperty("aws.secretAccessKey", "local");
         try {
-            assertEquals(List.of("0", "dry run: selected 1, reapplied 0, unchanged 0, failed 0"),
+            assertEquals(List.of("0", "dry run: selected 1, failed 0, orphans 0"),
                     command(environment, local, "--provider", TEN99, "--dry-run"));
-            assertEquals(List.of("0", "selected 1, reapplied 1, unchanged 0, failed 0"),
+            assertEquals(List.of("0", "selected 1, reapplied 1, already right 0, stale 0, failed 0, orphans 0, "
+                    + "orphans removed 0"),
                     command(environment, local, "--provider", TEN99, "--from", "2026-11-30", "--to", "2026-12-01"));
             assertEquals("CANCELLED", policy("pl_1").get(Tables.STATUS).s());
-            assertEquals(List.of("0", "selected 1, reapplied 0, unchanged 1, failed 0"),
+            assertEquals(List.of("0", "selected 1, reapplied 0, already right 1, stale 0, failed 0, orphans 0, "
+                    + "orphans removed 0"),
                     command(environment, local, "--all"));
             dynamo.putItem(b -> b.tableName(tables.events()).item(Map.of(Tables.EVENT_ID, s(TEN99 + "#nobody"),
                     Tables.PROVIDER_ATTRIBUTE, s(TEN99), Tables.RECEIVED_AT, s("2026-11-30T09:00:00.000Z"))));
-            assertEquals(List.of("1", "selected 2, reapplied 0, unchanged 1, failed 1"),
+            assertEquals(List.of("1", "selected 2, reapplied 0, already right 1, stale 0, failed 1, orphans 0, "
+                    + "orphans removed 0"),
                     command(environment, local, "--event-id", TEN99 + "#nobody", "--event-id", TEN99 + "#evt_c"));
+            String wrongKey = receive(WRONG_KEY, policyEvent("evt_w", "policy.active", "pl_w", 100), T0);
+            assertEquals(List.of("0", "dry run: selected 1, failed 0, orphans 1"),
+                    command(environment, local, "--event-id", wrongKey, "--dry-run", "--remove-orphans"));
+            assertEquals(List.of("0", "selected 1, reapplied 1, already right 0, stale 0, failed 0, orphans 1, "
+                    + "orphans removed 1"), command(environment, local, "--event-id", wrongKey, "--remove-orphans"));
+            assertTrue(policy("cn_1").isEmpty());
             assertEquals("1", command(Map.of("EVENTS_TABLE", "no-such-table"), local, "--all").get(0),
                     "a selection that cannot be read");
         } finally {
             System.clearProperty("aws.accessKeyId");
             System.clearProperty("aws.secretAccessKey");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ repairs
+
+    /** An earlier mapping that wrote the policy's {@code quote} wrong and set a {@code job} a policy never has. */
+    private static final WebhookProvider.Mapper WRONG_QUOTE = changedStates(state -> {
+        state.attributes().put(Tables.QUOTE, "qt_wrong");
+        state.attributes().put(Tables.JOB, "jb_wrong");
+        return state;
+    });
+
+    /** An earlier mapping that keyed the policy's state by its contractor instead of its id. */
+    private static final WebhookProvider.Mapper WRONG_KEY = changedStates(state -> new StateUpdate(state.kind(),
+            (String) state.attributes().get(Tables.CONTRACTOR), state.version(), state.orderKey(),
+            state.attributes()));
+
+    /** An earlier mapping that ranked policy.active as high as policy.reactivated (3 instead of 1). */
+    private static final WebhookProvider.Mapper ACTIVE_TOO_HIGH = (raw, json, headers, at) -> {
+        Delivery today = Ten99PolicyEvents.map(raw, json, headers, at);
+        if (!"policy.active".equals(today.event().type())) {
+            return today;
+        }
+        JsonNode reactivated = ((ObjectNode) json.deepCopy()).put("type", "policy.reactivated");
+        return new Delivery(today.event(), Ten99PolicyEvents.map(raw, reactivated, headers, at).states());
+    };
+
+    /** Today's 1099Policy mapping with each state changed as an earlier mapping made it. */
+    private static WebhookProvider.Mapper changedStates(UnaryOperator<StateUpdate> change) {
+        return changedStates(Ten99PolicyEvents::map, change);
+    }
+
+    private static WebhookProvider.Mapper changedStates(WebhookProvider.Mapper mapper,
+            UnaryOperator<StateUpdate> change) {
+        return (raw, json, headers, at) -> {
+            Delivery today = mapper.map(raw, json, headers, at);
+            return new Delivery(today.event(), today.states().stream().map(change).toList());
+        };
+    }
+
+    @Test
+    void aWrongAttributeTheSameEventWroteIsRepaired() {
+        String id = receive(WRONG_QUOTE, policyEvent("evt_a", "policy.active", "pl_1", 100), T0);
+        assertEquals("qt_wrong", policy("pl_1").get(Tables.QUOTE).s());
+
+        assertEquals(counts(1, 1, 0, 0, 0), reprocessor(null).run(Selection.all(), false, new Recorder()));
+        Map<String, AttributeValue> repaired = policy("pl_1");
+        assertEquals("qt_1", repaired.get(Tables.QUOTE).s());
+        assertNull(repaired.get(Tables.JOB), "what the mapping no longer gives for its last event is removed");
+        assertEquals(id, repaired.get(Tables.LAST_EVENT_ID).s());
+
+        Map<String, List<Map<String, AttributeValue>>> before = everything();
+        assertEquals(counts(1, 0, 1, 0, 0), reprocessor(null).run(Selection.all(), false, new Recorder()));
+        assertEquals(before, everything(), "a second run changes nothing");
+    }
+
+    @Test
+    void aStatusMappedTooHighIsLoweredWhateverOrderTheEventsAreRead() {
+        for (boolean activeFirst : new boolean[] {true, false}) {
+            freshTables();
+            // the same created second: active (rank 1) < cancelled (rank 2), so the policy is CANCELLED
+            String active = receive(ACTIVE_TOO_HIGH, policyEvent("evt_a", "policy.active", "pl_1", 100), T0);
+            String cancelled = receive(ACTIVE_TOO_HIGH, policyEvent("evt_c", "policy.cancelled", "pl_1", 100),
+                    T0.plusSeconds(1));
+            assertEquals("ACTIVE", policy("pl_1").get(Tables.STATUS).s(), "the earlier mapping let active win");
+
+            List<String> order = activeFirst ? List.of(active, cancelled) : List.of(cancelled, active);
+            assertEquals(counts(2, 2, 0, 0, 0), reprocessor(null).run(Selection.all().withEventIds(order), false,
+                    new Recorder()), "active first: " + activeFirst);
+            Map<String, AttributeValue> state = policy("pl_1");
+            assertEquals("CANCELLED", state.get(Tables.STATUS).s(), "active first: " + activeFirst);
+            assertEquals(cancelled, state.get(Tables.LAST_EVENT_ID).s());
+
+            Map<String, List<Map<String, AttributeValue>>> before = everything();
+            assertEquals(counts(2, 0, 1, 1, 0), reprocessor(null).run(Selection.all(), false, new Recorder()),
+                    "active stale, cancelled already right");
+            assertEquals(before, everything(), "a second run changes nothing");
+        }
+    }
+
+    @Test
+    void aMappingThatThrowsFailsTheEventAndLeavesItAsStored() {
+        String id = receive(Ten99PolicyEvents::map, policyEvent("evt_a", "policy.active", "pl_1", 100), T0);
+        Map<String, List<Map<String, AttributeValue>>> before = everything();
+        WebhookProvider.Mapper throwing = (raw, json, headers, at) -> {
+            throw new IllegalStateException("a bug in the new mapping");
+        };
+        Recorder recorder = new Recorder();
+        assertEquals(counts(1, 0, 0, 0, 1), new Reprocessor(dynamo, tables, Map.of(TEN99, throwing),
+                Reprocess.STORED_HEADERS, Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
+                .run(Selection.all(), false, true, recorder));
+        assertEquals(before, everything(), "the event and its state as stored; its state is no orphan");
+        assertEquals(Map.of(id, "the mapping threw java.lang.IllegalStateException; the event is left as stored"),
+                recorder.failed);
+    }
+
+    @Test
+    void aStateKeyedWrongIsAnOrphanListedAndRemovedOnlyWithTheFlag() {
+        String id = receive(WRONG_KEY, policyEvent("evt_a", "policy.active", "pl_1", 100), T0);
+        assertEquals("ACTIVE", policy("cn_1").get(Tables.STATUS).s(), "the earlier mapping keyed it by contractor");
+        String orphan = tables.policies() + " cn_1 names " + id + ": ";
+
+        Recorder dry = new Recorder();
+        Map<String, List<Map<String, AttributeValue>>> stored = everything();
+        assertEquals(new Reprocessor.Summary(1, 0, 0, 0, 0, 1, 0), reprocessor(1).run(Selection.all(), true, true,
+                dry), "a dry run lists, even when asked to remove");
+        assertEquals(List.of(orphan + "FOUND"), dry.orphans);
+        assertEquals(stored, everything(), "a dry run writes nothing");
+
+        Recorder listed = new Recorder();
+        assertEquals(new Reprocessor.Summary(1, 1, 0, 0, 0, 1, 0), reprocessor(1).run(Selection.all(), false,
+                listed));
+        assertEquals(List.of(orphan + "FOUND"), listed.orphans);
+        assertEquals("ACTIVE", policy("pl_1").get(Tables.STATUS).s(), "the state under its right key");
+        assertEquals(id, policy("cn_1").get(Tables.LAST_EVENT_ID).s(), "the orphan stays without the flag");
+
+        Recorder removed = new Recorder();
+        assertEquals(new Reprocessor.Summary(1, 0, 1, 0, 0, 1, 1), reprocessor(1).run(Selection.all(), false, true,
+                removed));
+        assertEquals(List.of(orphan + "REMOVED"), removed.orphans);
+        assertTrue(policy("cn_1").isEmpty());
+
+        Map<String, List<Map<String, AttributeValue>>> before = everything();
+        assertEquals(counts(1, 0, 1, 0, 0), reprocessor(1).run(Selection.all(), false, true, new Recorder()));
+        assertEquals(before, everything(), "a second run changes nothing");
+    }
+
+    @Test
+    void aRepairNeverOverwritesADeliveryWrittenBetweenItsReadAndItsWrite() {
+        String id = receive(WRONG_QUOTE, policyEvent("evt_a", "policy.active", "pl_1", 100), T0);
+        Observed observed = new Observed(dynamo, tables);
+        observed.afterStateRead = request -> {
+            observed.afterStateRead = r -> {
+            };
+            receive(Ten99PolicyEvents::map, policyEvent("evt_n", "policy.cancelled", "pl_1", 200), T0.plusSeconds(60));
+        };
+        assertEquals(counts(1, 0, 0, 1, 0), new Reprocessor(observed, tables, Reprocess.MAPPERS,
+                Reprocess.STORED_HEADERS, Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
+                .run(Selection.all().withEventIds(List.of(id)), false, new Recorder()));
+        Map<String, AttributeValue> state = policy("pl_1");
+        assertEquals(List.of(TEN99 + "#evt_n", "CANCELLED"), List.of(state.get(Tables.LAST_EVENT_ID).s(),
+                state.get(Tables.STATUS).s()), "the newer delivery's state kept");
+    }
+
+    @Test
+    void anOrphanADeliveryNamesMeanwhileIsNotRemoved() {
+        String id = receive(WRONG_KEY, policyEvent("evt_a", "policy.active", "pl_1", 100), T0);
+        String newer = TEN99 + "#evt_newer";
+        Observed observed = new Observed(dynamo, tables);
+        observed.beforeDelete = request -> dynamo.updateItem(b -> b.tableName(tables.policies())
+                .key(request.key()).updateExpression("SET #last = :newer")
+                .expressionAttributeNames(Map.of("#last", Tables.LAST_EVENT_ID))
+                .expressionAttributeValues(Map.of(":newer", s(newer))));
+        Recorder recorder = new Recorder();
+        assertEquals(new Reprocessor.Summary(1, 1, 0, 0, 0, 1, 0), new Reprocessor(observed, tables,
+                Reprocess.MAPPERS, Reprocess.STORED_HEADERS, Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
+                .run(Selection.all(), false, true, recorder));
+        assertEquals(List.of(tables.policies() + " cn_1 names " + id + ": NAMES_ANOTHER_EVENT"), recorder.orphans);
+        assertEquals(newer, policy("cn_1").get(Tables.LAST_EVENT_ID).s(), "the newer delivery's state kept");
+    }
+
+    /**
+     * Vertical Insure's version decides when the stored state and the event both carry one (then the order key);
+     * otherwise the order key. Re-applying never lets an older version or a lower order in, in either reading
+     * order, and a state the same versioned event wrote wrong is repaired.
+     */
+    @Test
+    void theVersionGuardHoldsWhenReapplyingVersionedEvents() {
+        String vertical = VerticalInsureEvents.PROVIDER;
+        WebhookProvider.Mapper today = Reprocess.MAPPERS.get(vertical);
+        WebhookProvider.Mapper wrongNumber = changedStates(today, state -> {
+            state.attributes().put(Tables.POLICY_NUMBER, "PN-wrong");
+            return state;
+        });
+        for (boolean forward : new boolean[] {true, false}) {
+            freshTables();
+            Headers none = Headers.of(Map.of());
+            List<String> ids = new ArrayList<>(List.of(
+                    // pol_1: version 2 ACTIVE, its number written wrong; an older version's cancel (rank 5) and the
+                    // same version's PENDING (rank 1) stay out
+                    receive(vertical, wrongNumber, verticalEvent("policy_bind_complete", "pol_1", "ACTIVE", 2L), none,
+                            T0),
+                    receive(vertical, today, verticalEvent("policy_canceled", "pol_1", "CANCELED", 1L), none,
+                            T0.plusSeconds(1)),
+                    receive(vertical, today, verticalEvent("policy_purchase_complete", "pol_1", "PENDING", 2L), none,
+                            T0.plusSeconds(2)),
+                    // pol_2: stored without a version, so the order decides: a versioned payment failure (rank 2)
+                    // stays out of ACTIVE (rank 3)
+                    receive(vertical, today, verticalEvent("policy_bind_complete", "pol_2", "ACTIVE", null), none,
+                            T0.plusSeconds(3)),
+                    receive(vertical, today, verticalEvent("policy_payment_failed", "pol_2", "ACTIVE", 1L), none,
+                            T0.plusSeconds(4))));
+            if (!forward) {
+                java.util.Collections.reverse(ids);
+            }
+            assertEquals("PN-wrong", policy("pol_1").get(Tables.POLICY_NUMBER).s());
+
+            assertEquals(counts(5, 1, 1, 3, 0), reprocessor(null).run(Selection.all().withEventIds(ids), false,
+                    new Recorder()), "forward: " + forward);
+            Map<String, AttributeValue> first = policy("pol_1");
+            assertEquals(List.of("ACTIVE", "2", "PN-2"), List.of(first.get(Tables.STATUS).s(),
+                    first.get(Tables.VERSION).n(), first.get(Tables.POLICY_NUMBER).s()));
+            Map<String, AttributeValue> second = policy("pol_2");
+            assertEquals("ACTIVE", second.get(Tables.STATUS).s());
+            assertNull(second.get(Tables.VERSION));
+
+            Map<String, List<Map<String, AttributeValue>>> before = everything();
+            assertEquals(counts(5, 0, 2, 3, 0), reprocessor(null).run(Selection.all(), false, new Recorder()));
+            assertEquals(before, everything(), "a second run changes nothing");
+        }
+    }
+
+    @Test
+    void reprocessingNeverChangesDeliveryCountsOrReceiptTimes() {
+        byte[] body = policyEvent("evt_c", "policy.cancelled", "pl_1", 100);
+        Headers convoy = Headers.of(Map.of("X-Convoy-Idempotency-Key", "idem-1", "X-Convoy-Event-ID", "cv-1"));
+        String id = receive(TEN99, IGNORES_CANCELLED, body, convoy, T0);
+        receive(TEN99, IGNORES_CANCELLED, body, Headers.of(Map.of()), T0.plusSeconds(300)); // a redelivery
+        Map<String, AttributeValue> before = event(id);
+        assertEquals("2", before.get(Tables.DELIVERIES).n());
+
+        assertEquals(counts(1, 1, 0, 0, 0), reprocessor(null).run(Selection.all(), false, new Recorder()));
+        Map<String, AttributeValue> after = event(id);
+        assertEquals("pl_1", after.get(Tables.OBJECT_ID).s(), "the event was refreshed");
+        for (String kept : Reprocessor.KEPT) {
+            assertEquals(before.get(kept), after.get(kept), kept);
+        }
+        assertEquals(List.of("2", "2026-11-30T08:00:00.000Z", "2026-11-30T08:05:00.000Z", "idem-1"),
+                List.of(after.get(Tables.DELIVERIES).n(), after.get(Tables.RECEIVED_AT).s(),
+                        after.get(Tables.LAST_RECEIVED_AT).s(), after.get(Tables.CONVOY_IDEMPOTENCY_KEY).s()));
+    }
+
+    @Test
+    void aFailedStateWriteStillRefreshesTheEvent() {
+        String id = receive(IGNORES_CANCELLED, policyEvent("evt_c", "policy.cancelled", "pl_1", 100), T0);
+        Observed observed = new Observed(dynamo, tables);
+        observed.failUpdates = WebhookStore.Table.POLICIES;
+        Recorder recorder = new Recorder();
+        assertEquals(counts(1, 0, 0, 0, 1), new Reprocessor(observed, tables, Reprocess.MAPPERS,
+                Reprocess.STORED_HEADERS, Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
+                .run(Selection.all(), false, recorder));
+        assertEquals(Map.of(id, "policy_id pl_1: storage: DynamoDbException"), recorder.failed);
+        assertEquals("pl_1", event(id).get(Tables.OBJECT_ID).s(), "the event item refreshed all the same");
+        assertTrue(policy("pl_1").isEmpty());
+    }
+
+    /** Each way of selecting (ids, the type index, a scan, a scan by provider) at its receipt bounds. */
+    @Test
+    void eachSelectionPathHoldsItsReceiptBoundsToTheMillisecond() {
+        Instant from = T0.plusSeconds(60);
+        Instant until = T0.plusSeconds(120);
+        String beforeFrom = receive(IGNORES_CANCELLED, policyEvent("evt_1", "policy.active", "pl_1", 1),
+                from.minusMillis(1));
+        String atFrom = receive(IGNORES_CANCELLED, policyEvent("evt_2", "policy.active", "pl_2", 2), from);
+        String beforeUntil = receive(IGNORES_CANCELLED, policyEvent("evt_3", "policy.active", "pl_3", 3),
+                until.minusMillis(1));
+        String atUntil = receive(IGNORES_CANCELLED, policyEvent("evt_4", "policy.active", "pl_4", 4), until);
+        List<String> all = List.of(beforeFrom, atFrom, beforeUntil, atUntil);
+
+        Map<List<Instant>, Set<String>> ranges = new java.util.LinkedHashMap<>();
+        ranges.put(java.util.Arrays.asList(from, until), Set.of(atFrom, beforeUntil));
+        ranges.put(java.util.Arrays.asList(from.minusNanos(1), until.plusNanos(1)),
+                Set.of(atFrom, beforeUntil, atUntil));
+        ranges.put(java.util.Arrays.asList(from.plusNanos(1), until.minusNanos(1)), Set.of(beforeUntil));
+        ranges.put(java.util.Arrays.asList(from, null), Set.of(atFrom, beforeUntil, atUntil));
+        ranges.put(java.util.Arrays.asList(null, until), Set.of(beforeFrom, atFrom, beforeUntil));
+        ranges.put(java.util.Arrays.asList(from.minusMillis(1), until.plusMillis(1)), Set.copyOf(all));
+        List<Selection> paths = List.of(Selection.all().withEventIds(all), Selection.all().withType("policy.active"),
+                Selection.all(), Selection.all().withProvider(TEN99));
+        for (Selection path : paths) {
+            ranges.forEach((range, expected) -> {
+                Selection selection = path.withReceived(range.get(0), range.get(1));
+                for (boolean dryRun : new boolean[] {true, false}) {
+                    Recorder recorder = new Recorder();
+                    reprocessor(1).run(selection, dryRun, recorder);
+                    assertEquals(new TreeSet<>(expected), new TreeSet<>(recorder.selected), selection + " dry run "
+                            + dryRun);
+                }
+            });
         }
     }
 
@@ -443,6 +750,12 @@ class ReprocessTest {
         int status = Reprocess.run(all, environment, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return List.of(Integer.toString(status), out.toString(StandardCharsets.UTF_8).strip());
+    }
+
+    /** A summary without orphans. */
+    private static Reprocessor.Summary counts(long selected, long reapplied, long alreadyRight, long stale,
+            long failed) {
+        return new Reprocessor.Summary(selected, reapplied, alreadyRight, stale, failed, 0, 0);
     }
 
     private Reprocessor reprocessor(Integer pageSize) {
@@ -467,7 +780,15 @@ class ReprocessTest {
     private static byte[] policyEvent(String id, String type, String policyId, long createdSeconds) {
         return ("{\"id\":\"" + id + "\",\"type\":\"" + type + "\",\"created\":" + (1_764_000_000L + createdSeconds)
                 + ",\"data\":{\"id\":\"" + policyId + "\",\"object\":\"policy\",\"is_active\":true,"
-                + "\"contractor\":\"cn_1\",\"premium\":12.50,\"limit\":1E+3}}").getBytes(StandardCharsets.UTF_8);
+                + "\"contractor\":\"cn_1\",\"quote\":\"qt_1\",\"premium\":12.50,\"limit\":1E+3}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A Vertical Insure policy event; {@code version} null for none. */
+    private static byte[] verticalEvent(String type, String policyId, String policyStatus, Long version) {
+        return ("{\"event\":\"" + type + "\",\"webhook\":\"https://example.com/hook\",\"data\":{\"id\":\""
+                + policyId + "\",\"policy_status\":\"" + policyStatus + "\",\"policy_number\":\"PN-"
+                + (version == null ? "none" : version) + "\"" + (version == null ? "" : ",\"version\":" + version)
+                + "}}").getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] assignmentEvent(String id, String type, String assignmentId, long createdSeconds) {
@@ -521,6 +842,7 @@ class ReprocessTest {
         final Map<String, String> failed = new TreeMap<>();
         final Map<String, String> idChanged = new TreeMap<>();
         final List<Reprocessor.Summary> progress = new ArrayList<>();
+        final List<String> orphans = new ArrayList<>();
 
         @Override
         public void selected(String eventId) {
@@ -541,6 +863,11 @@ class ReprocessTest {
         public void progress(Reprocessor.Summary soFar) {
             progress.add(soFar);
         }
+
+        @Override
+        public void orphan(String table, String key, String eventId, Reprocessor.Orphan what) {
+            orphans.add(table + " " + key + " names " + eventId + ": " + what);
+        }
     }
 
     /**
@@ -555,6 +882,14 @@ class ReprocessTest {
         int unprocessedRounds;
         int batchGets;
         boolean deleteAfterRead;
+        /** Runs before each DeleteItem reaches dynalite (a delivery arriving meanwhile). */
+        Consumer<DeleteItemRequest> beforeDelete = request -> {
+        };
+        /** Runs after each GetItem of a state item (a delivery arriving between the read and the write). */
+        Consumer<GetItemRequest> afterStateRead = request -> {
+        };
+        /** UpdateItem on this table fails as DynamoDB does when it is unavailable. */
+        WebhookStore.Table failUpdates;
         /** Return numbers without leading and trailing zeroes, as DynamoDB does. */
         boolean trimNumbers;
 
@@ -580,7 +915,7 @@ class ReprocessTest {
                 response = response.toBuilder().items(response.items().stream().map(Observed::trimmed).toList())
                         .build();
             }
-            if (deleteAfterRead) {
+            if (deleteAfterRead && tableByName.get(request.tableName()) == WebhookStore.Table.EVENTS) {
                 response.items().forEach(item -> real.deleteItem(b -> b.tableName(request.tableName())
                         .key(Map.of(Tables.EVENT_ID, item.get(Tables.EVENT_ID)))));
             }
@@ -615,7 +950,11 @@ class ReprocessTest {
         @Override
         public GetItemResponse getItem(GetItemRequest request) {
             called(request.tableName(), null, "GetItem");
-            return real.getItem(request);
+            GetItemResponse response = real.getItem(request);
+            if (tableByName.get(request.tableName()) != WebhookStore.Table.EVENTS) {
+                afterStateRead.accept(request);
+            }
+            return response;
         }
 
         @Override
@@ -640,7 +979,17 @@ class ReprocessTest {
         @Override
         public UpdateItemResponse updateItem(UpdateItemRequest request) {
             called(request.tableName(), null, "UpdateItem");
+            if (tableByName.get(request.tableName()) == failUpdates) {
+                throw DynamoDbException.builder().statusCode(503).message("unavailable").build();
+            }
             return real.updateItem(request);
+        }
+
+        @Override
+        public DeleteItemResponse deleteItem(DeleteItemRequest request) {
+            called(request.tableName(), null, "DeleteItem");
+            beforeDelete.accept(request);
+            return real.deleteItem(request);
         }
 
         @Override

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
+import io.policywebhooks.store.Attributes;
 import io.policywebhooks.store.Tables;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -32,11 +33,12 @@ class ReprocessUnitTest {
     void optionsBecomeTheSelection() throws Exception {
         Reprocess.Options options = Reprocess.parse(new String[] {"--provider", "1099policy", "--type", "policy.active",
                 "--from", "2026-11-30T08:00:00Z", "--to", "2026-12-01", "--event-id", "a", "--event-id", "b",
-                "--dry-run", "--endpoint", "http://127.0.0.1:8000", "--region", "eu-west-1", "--page-size", "25"},
-                Map.of());
+                "--dry-run", "--remove-orphans", "--endpoint", "http://127.0.0.1:8000", "--region", "eu-west-1",
+                "--page-size", "25"}, Map.of());
         assertEquals(new Selection("1099policy", "policy.active", Instant.parse("2026-11-30T08:00:00Z"),
                 Instant.parse("2026-12-01T00:00:00Z"), List.of("a", "b")), options.selection());
         assertTrue(options.dryRun());
+        assertTrue(options.removeOrphans());
         assertEquals(URI.create("http://127.0.0.1:8000"), options.endpoint());
         assertEquals("eu-west-1", options.region());
         assertEquals(25, options.pageSize());
@@ -44,6 +46,7 @@ class ReprocessUnitTest {
         Reprocess.Options all = Reprocess.parse(new String[] {"--all"}, Map.of());
         assertEquals(Selection.all(), all.selection());
         assertFalse(all.dryRun());
+        assertFalse(all.removeOrphans());
         assertNull(all.endpoint());
         assertNull(all.pageSize());
         assertEquals(Instant.parse("2026-11-30T07:00:00Z"),
@@ -116,26 +119,26 @@ class ReprocessUnitTest {
     /** Real DynamoDB trims numbers' leading and trailing zeroes ("12.50" comes back "12.5"); dynalite does not. */
     @Test
     void storedValuesAreComparedAsDynamoDbValues() {
-        assertTrue(Reprocessor.same(n("12.50"), n("12.5")));
-        assertTrue(Reprocessor.same(n("0012"), n("1.2E1")));
-        assertFalse(Reprocessor.same(n("12.51"), n("12.5")));
+        assertTrue(Attributes.same(n("12.50"), n("12.5")));
+        assertTrue(Attributes.same(n("0012"), n("1.2E1")));
+        assertFalse(Attributes.same(n("12.51"), n("12.5")));
         AttributeValue payload = AttributeValue.fromM(Map.of("amount", n("1.10"), "items", AttributeValue.fromL(
                 List.of(n("2.0"), AttributeValue.fromS("x"), AttributeValue.fromNul(true)))));
         AttributeValue trimmed = AttributeValue.fromM(Map.of("amount", n("1.1"), "items", AttributeValue.fromL(
                 List.of(n("2"), AttributeValue.fromS("x"), AttributeValue.fromNul(true)))));
-        assertTrue(Reprocessor.same(payload, trimmed));
-        assertFalse(Reprocessor.same(payload, AttributeValue.fromM(Map.of("amount", n("1.1")))), "a key missing");
-        assertFalse(Reprocessor.same(payload, AttributeValue.fromM(Map.of("amount", n("1.1"), "other", n("1")))),
+        assertTrue(Attributes.same(payload, trimmed));
+        assertFalse(Attributes.same(payload, AttributeValue.fromM(Map.of("amount", n("1.1")))), "a key missing");
+        assertFalse(Attributes.same(payload, AttributeValue.fromM(Map.of("amount", n("1.1"), "other", n("1")))),
                 "another key");
-        assertFalse(Reprocessor.same(AttributeValue.fromL(List.of(n("1"))), AttributeValue.fromL(List.of(n("1"),
+        assertFalse(Attributes.same(AttributeValue.fromL(List.of(n("1"))), AttributeValue.fromL(List.of(n("1"),
                 n("1")))), "a longer list");
-        assertFalse(Reprocessor.same(AttributeValue.fromL(List.of(n("1"), n("2"))),
+        assertFalse(Attributes.same(AttributeValue.fromL(List.of(n("1"), n("2"))),
                 AttributeValue.fromL(List.of(n("2"), n("1")))), "list order counts");
-        assertFalse(Reprocessor.same(AttributeValue.fromS("1"), n("1")), "a string is not a number");
-        assertTrue(Reprocessor.same(AttributeValue.fromS("a"), AttributeValue.fromS("a")));
-        assertFalse(Reprocessor.same(AttributeValue.fromS("a"), AttributeValue.fromS("b")));
-        assertFalse(Reprocessor.same(null, AttributeValue.fromS("a")), "absent vs. present");
-        assertFalse(Reprocessor.same(AttributeValue.fromS("a"), null));
+        assertFalse(Attributes.same(AttributeValue.fromS("1"), n("1")), "a string is not a number");
+        assertTrue(Attributes.same(AttributeValue.fromS("a"), AttributeValue.fromS("a")));
+        assertFalse(Attributes.same(AttributeValue.fromS("a"), AttributeValue.fromS("b")));
+        assertFalse(Attributes.same(null, AttributeValue.fromS("a")), "absent vs. present");
+        assertFalse(Attributes.same(AttributeValue.fromS("a"), null));
     }
 
     private static AttributeValue n(String number) {

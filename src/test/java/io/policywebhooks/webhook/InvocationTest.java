@@ -23,8 +23,9 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 
 import io.policywebhooks.store.Attempt;
+import io.policywebhooks.store.FakeDynamoDb;
+import io.policywebhooks.store.Tables;
 import io.policywebhooks.store.WebhookStore;
-import io.policywebhooks.store.WebhookStoreLimitsTest.FakeDynamoDb;
 import io.policywebhooks.ten99policy.Ten99PolicyEvents;
 
 /**
@@ -147,7 +148,7 @@ class InvocationTest {
         FakeDynamoDb dynamo = new FakeDynamoDb(0);
         dynamo.writeMillis = 300; // the event write alone outlasts the 100 ms left for storage
         WebhookService service = new WebhookService(new WebhookStore(dynamo,
-                io.policywebhooks.store.WebhookStoreLimitsTest.NAMES),
+                new Tables.Names("events", "policies", "assignments")),
                 Clock.fixed(Instant.parse("2026-12-01T00:00:00Z"), ZoneOffset.UTC), 4096);
         WebhookProvider provider = new WebhookProvider("1099policy", "TEST_SECRETS", (body, headers) -> {
         }, Ten99PolicyEvents::map);
