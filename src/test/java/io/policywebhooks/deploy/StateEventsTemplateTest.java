@@ -141,7 +141,11 @@ class StateEventsTemplateTest {
 
         Map<String, String> conditions = new TreeMap<>();
         for (String type : Set.of("AWS::Pipes::Pipe", "AWS::SQS::Queue", "AWS::IAM::Role", "AWS::Events::EventBus")) {
-            resourcesOfType(template, type).forEach((id, r) -> conditions.put(id, r.path("Condition").asText()));
+            resourcesOfType(template, type).forEach((id, r) -> {
+                if (id.contains("StateEvent")) { // the feature's resources, named for it
+                    conditions.put(id, r.path("Condition").asText());
+                }
+            });
         }
         resourcesOfType(template, "AWS::CloudWatch::Alarm").forEach((id, alarm) -> {
             if (alarm.path("Properties").toString().contains("\"" + QUEUE + "\"")) {

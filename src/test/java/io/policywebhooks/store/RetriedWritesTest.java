@@ -93,8 +93,8 @@ class RetriedWritesTest {
 
     @Test
     void aCountFailingOtherwisePropagatesForTheProviderToRetry() {
-        Map<String, AttributeValue> gone = null;
-        FakeDynamoDb dynamo = failing(java.util.Arrays.asList(counting("d0"), gone));
+        Map<String, AttributeValue> gone = Map.of(); // no item to hand back
+        FakeDynamoDb dynamo = failing(List.of(counting("d0"), gone));
         assertThrows(ConditionalCheckFailedException.class, () -> put(dynamo));
     }
 

@@ -207,16 +207,18 @@ class WebhookStoreLimitsTest {
     void aRedeliveryOfAStoredEventIsCountedOnIt() throws Exception {
         FakeDynamoDb dynamo = new FakeDynamoDb(0);
         dynamo.conditionFailures = 1;
-        WebhookStore.EventWrite written = new WebhookStore(dynamo, NAMES).putEvent(event("pl_1", "t", "{}"));
+        WebhookStore.EventWrite written = new WebhookStore(dynamo, NAMES).putEvent(event("pl_1", "t", "{}"),
+                Attempt.unbounded("d1"));
         assertEquals(new WebhookStore.EventWrite(true, List.of()), written);
         UpdateItemRequest count = dynamo.updates.get(0);
         assertEquals("events", count.tableName());
         assertEquals(Map.of(Tables.EVENT_ID, AttributeValue.fromS("p#e1")), count.key());
-        assertEquals("SET #last = :at ADD #deliveries :one", count.updateExpression());
-        assertEquals("attribute_exists(#id)", count.conditionExpression());
-        assertEquals(Map.of("#id", Tables.EVENT_ID, "#last", Tables.LAST_RECEIVED_AT, "#deliveries", Tables.DELIVERIES),
-                count.expressionAttributeNames());
-        assertEquals(Map.of(":at", AttributeValue.fromS("2026-01-02T03:04:05.000Z"), ":one", AttributeValue.fromN("1")),
+        assertEquals("SET #last = :at ADD #deliveries :one, #ids :ids", count.updateExpression());
+        assertEquals("attribute_exists(#id) AND NOT contains(#ids, :delivery)", count.conditionExpression());
+        assertEquals(Map.of("#id", Tables.EVENT_ID, "#last", Tables.LAST_RECEIVED_AT, "#deliveries", Tables.DELIVERIES,
+                "#ids", Tables.DELIVERY_IDS), count.expressionAttributeNames());
+        assertEquals(Map.of(":at", AttributeValue.fromS("2026-01-02T03:04:05.000Z"), ":one", AttributeValue.fromN("1"),
+                ":ids", AttributeValue.fromSs(List.of("d1")), ":delivery", AttributeValue.fromS("d1")),
                 count.expressionAttributeValues());
     }
 
@@ -295,10 +297,12 @@ class WebhookStoreLimitsTest {
     void aStateUpdateSetsEveryAttributeOnceInValidSyntax() {
         FakeDynamoDb dynamo = new FakeDynamoDb(0);
         WebhookStore store = new WebhookStore(dynamo, NAMES);
-        store.applyState(state("pl_1", Map.of("status", "ACTIVE", "policy_number", "PN-1", "pl", true)), AT);
+        store.applyState(state("pl_1", Map.of("status", "ACTIVE", "policy_number", "PN-1", "pl", true)), AT,
+                Attempt.unbounded("d1"));
         assertEquals(Map.of("status", AttributeValue.fromS("ACTIVE"), "policy_number", AttributeValue.fromS("PN-1"),
                 "pl", AttributeValue.fromBool(true), "last_event_order", AttributeValue.fromS("1#e"),
-                "updated_at", AttributeValue.fromS("2026-01-02T03:04:05.000Z")), setBy(dynamo.updates.get(0)));
+                "updated_at", AttributeValue.fromS("2026-01-02T03:04:05.000Z"),
+                "last_delivery_id", AttributeValue.fromS("d1")), setBy(dynamo.updates.get(0)));
         assertEquals(Map.of("policy_id", AttributeValue.fromS("pl_1")), dynamo.updates.get(0).key());
         assertEquals("policies", dynamo.updates.get(0).tableName());
 

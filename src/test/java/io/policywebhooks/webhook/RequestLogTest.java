@@ -84,7 +84,7 @@ class RequestLogTest {
     /** What RequestMetrics declares, as "namespace dimension-sets: name unit, ..." per directive. */
     static List<String> declared(String namespace) {
         return List.of(namespace + " [[provider, outcome], [provider]]: Deliveries Count, DurationMs Milliseconds",
-                namespace + " [[provider]]: Stored Count");
+                namespace + " [[provider]]: Stored Count, UnreadableTimeRefusals Count");
     }
 
     static List<String> directives(JsonNode line) {
