@@ -18,9 +18,9 @@ import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.policywebhooks.deploy.StreamRecords;
 import io.policywebhooks.store.Attributes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -102,41 +102,10 @@ final class LocalExport {
         StringBuilder lines = new StringBuilder();
         for (Map<String, AttributeValue> item : items) {
             ObjectNode line = JSON.createObjectNode();
-            line.set("Item", map(item));
+            line.set("Item", StreamRecords.image(item));
             lines.append(JSON.writeValueAsString(line)).append('\n');
         }
         return lines.toString();
-    }
-
-    private static ObjectNode map(Map<String, AttributeValue> item) {
-        ObjectNode node = JSON.createObjectNode();
-        item.forEach((name, value) -> node.set(name, typed(value)));
-        return node;
-    }
-
-    /** One attribute value in DynamoDB JSON: its type descriptor and the value (numbers as strings). */
-    static ObjectNode typed(AttributeValue value) {
-        ObjectNode node = JSON.createObjectNode();
-        switch (value.type()) {
-            case S -> node.put("S", value.s());
-            case N -> node.put("N", value.n());
-            case B -> node.put("B", Base64.getEncoder().encodeToString(value.b().asByteArray()));
-            case BOOL -> node.put("BOOL", value.bool());
-            case NUL -> node.put("NULL", true);
-            case M -> node.set("M", map(value.m()));
-            case L -> {
-                ArrayNode list = node.putArray("L");
-                value.l().forEach(element -> list.add(typed(element)));
-            }
-            case SS -> value.ss().forEach(node.putArray("SS")::add);
-            case NS -> value.ns().forEach(node.putArray("NS")::add);
-            case BS -> {
-                ArrayNode set = node.putArray("BS");
-                value.bs().forEach(b -> set.add(Base64.getEncoder().encodeToString(b.asByteArray())));
-            }
-            default -> throw new IllegalArgumentException("unknown attribute type " + value);
-        }
-        return node;
     }
 
     private static byte[] gzip(String text) throws IOException {
@@ -157,6 +126,6 @@ final class LocalExport {
 
     /** The type descriptor of a stored attribute as the export writes it (S, N, B, BOOL, NULL, M, L, SS, NS, BS). */
     static String descriptor(AttributeValue value) {
-        return typed(value).fieldNames().next();
+        return StreamRecords.typed(value).fieldNames().next();
     }
 }

@@ -64,14 +64,15 @@ public final class StreamRecords {
         return of(new RecordingDynamoDb.Write(table, keyName, "DeleteItem", item, null, true, null), 0);
     }
 
-    static ObjectNode image(Map<String, AttributeValue> item) {
+    /** An item in DynamoDB JSON, as a stream record's image or an export's {@code Item} holds it. */
+    public static ObjectNode image(Map<String, AttributeValue> item) {
         ObjectNode image = JSON.objectNode();
         new TreeMap<>(item).forEach((name, value) -> image.set(name, typed(value)));
         return image;
     }
 
     /** One attribute value in DynamoDB's JSON: {@code {"S": "..."}}, {@code {"N": "1"}}, {@code {"M": {...}}}... */
-    static JsonNode typed(AttributeValue value) {
+    public static JsonNode typed(AttributeValue value) {
         ObjectNode node = JSON.objectNode();
         switch (value.type()) {
             case S -> node.put("S", value.s());
