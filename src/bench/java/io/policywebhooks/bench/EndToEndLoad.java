@@ -536,6 +536,17 @@ public final class EndToEndLoad {
     private Verification verify(LoadKit.Dynalite db) {
         List<Sample> sent = phases.stream().filter(p -> p.kind().equals("receiver"))
                 .flatMap(p -> p.samples().stream()).toList();
+        int bareOk = (int) phases.stream().filter(p -> p.kind().startsWith("bare")).flatMap(p -> p.samples().stream())
+                .filter(Sample::ok).count();
+        return verify(db, sent, bareOk);
+    }
+
+    /**
+     * What the receiver stored for {@code sent} (its requests, answered or not): every event answered 200 once in
+     * the events table with its exact raw body, its policy naming it, nothing else stored but events whose answer
+     * was not 200; {@code bareOk} the bare writes that succeeded, to count against their own table.
+     */
+    static Verification verify(LoadKit.Dynalite db, List<Sample> sent, int bareOk) {
         List<Sample> accepted = sent.stream().filter(s -> s.status() == 200).toList();
         List<Sample> notAccepted = sent.stream().filter(s -> s.status() != 200).toList();
         Set<String> ids = new HashSet<>();
@@ -574,8 +585,6 @@ public final class EndToEndLoad {
         int eventsInTable = db.count(DynaliteResource.TABLES.events());
         int policiesInTable = db.count(DynaliteResource.TABLES.policies());
         int extra = eventsInTable - (ids.size() + storedUnacknowledged);
-        int bareOk = (int) phases.stream().filter(p -> p.kind().startsWith("bare")).flatMap(p -> p.samples().stream())
-                .filter(Sample::ok).count();
         int bareInTable = db.count(LoadKit.BARE_TABLES.events());
         return new Verification(accepted.size(), ids.size(), idMismatches, duplicates, missing, bodyMismatches,
                 policyMismatches, notAccepted.size(), storedUnacknowledged, eventsInTable, policiesInTable, extra,

@@ -306,8 +306,13 @@ final class LoadKit {
     }
 
     static HttpRequest request(int port, Event event) {
+        return request(port, event, 30);
+    }
+
+    /** The signed request; the client gives up on it after {@code timeoutSeconds} without an answer. */
+    static HttpRequest request(int port, Event event, int timeoutSeconds) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + event.path()))
-                .timeout(Duration.ofSeconds(30))
+                .timeout(Duration.ofSeconds(timeoutSeconds))
                 .header("Content-Type", "application/json")
                 .header(event.signatureHeader(), event.sign())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(event.body()))

@@ -101,7 +101,12 @@ public final class LambdaArtifact implements AutoCloseable {
 
     /** Unpacks function.zip into {@code target/<name>} and starts it with exactly {@code environment}. */
     public static LambdaArtifact start(String name, Map<String, String> environment) throws IOException {
-        return start(unpack(emptyFolder(name)), name, JVM_HANDLER, QUARKUS_STARTED, environment);
+        return start(name, environment, FUNCTION_ZIP);
+    }
+
+    /** Unpacks {@code zip} (a JVM build of the function) into {@code target/<name>} and starts it as {@link #start}. */
+    public static LambdaArtifact start(String name, Map<String, String> environment, Path zip) throws IOException {
+        return start(unpack(emptyFolder(name), zip), name, JVM_HANDLER, QUARKUS_STARTED, environment);
     }
 
     /**
@@ -158,6 +163,13 @@ public final class LambdaArtifact implements AutoCloseable {
         if (!awaitText(more, moreLog, startedText, 120)) {
             throw new IllegalStateException("instance " + name + " did not start:\n" + read(moreLog));
         }
+    }
+
+    /** Every function process polling the Runtime API, the first one first. */
+    public List<Process> processes() {
+        List<Process> all = new ArrayList<>(List.of(process));
+        all.addAll(moreProcesses);
+        return all;
     }
 
     /** Number of function processes polling the Runtime API. */
@@ -217,11 +229,11 @@ public final class LambdaArtifact implements AutoCloseable {
         return dir;
     }
 
-    private static Path unpack(Path dir) throws IOException {
-        if (!Files.exists(FUNCTION_ZIP)) {
-            throw new IllegalStateException(FUNCTION_ZIP + " is missing: run `./mvnw package` first");
+    private static Path unpack(Path dir, Path functionZip) throws IOException {
+        if (!Files.exists(functionZip)) {
+            throw new IllegalStateException(functionZip + " is missing: run `./mvnw package` first");
         }
-        try (ZipFile zip = new ZipFile(FUNCTION_ZIP.toFile())) {
+        try (ZipFile zip = new ZipFile(functionZip.toFile())) {
             for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements();) {
                 ZipEntry entry = entries.nextElement();
                 Path target = dir.resolve(entry.getName()).normalize();
