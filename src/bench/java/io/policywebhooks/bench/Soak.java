@@ -26,24 +26,26 @@ import io.policywebhooks.it.LambdaArtifact;
  * <li>dynalite on loopback with the tables; the function ({@code --artifact native}: the native executable as
  * {@code bootstrap}; {@code jvm}: a function.zip under AWS's runtime interface client with the Lambda runtime's JVM
  * flags) started {@code --instances} times, all polling one mock Runtime API, as Lambda runs one instance per
- * concurrent request.</li>
+ * concurrent request; then {@code --warmup} seconds of the same load, not measured (each instance's first requests
+ * are its cold start: JIT and class loading on a shared CPU can take longer than the timeout).</li>
  * <li>{@code --concurrency} closed loops send distinct, correctly signed events of both providers in turn for
  * {@code --minutes}. A request not answered within {@code --timeout} seconds is <b>unanswered</b>: the HTTP client
  * gives up, and that instance's invocation may be stuck (the first such request makes this program write every
  * instance's thread dump to {@code target/soak-dump-<pid>.txt}: {@code jcmd Thread.print} for a JVM, SIGQUIT for
- * the native executable, which dumps to its log where its build enables it).</li>
+ * the native executable, which dumps to its log where its build enables it), and again after the run, when
+ * an instance still stuck shows where).</li>
  * <li>Every {@code --sample} seconds the RSS of every instance; per {@code --window} minutes the requests, answers,
  * p50 and p99 (end to end, answered requests only).</li>
  * <li>Afterwards, against dynalite: every event answered 200 stored once with its exact raw body and its policy
- * naming it, nothing else stored but events not answered 200 ({@link EndToEndLoad#verify}).</li>
+ * naming it, nothing else stored but events not answered 200 ({@link EndToEndLoad#verify}; warm-up included).</li>
  * </ol>
  * Options ({@code -Dsoak.args="…"}): {@code --artifact native|jvm --native <path> --zip <function.zip> --instances 2
- * --concurrency 2 --minutes 30 --window 5 --sample 30 --timeout 10}. Every loop is bounded by time; only loopback.
+ * --concurrency 2 --minutes 30 --window 5 --sample 30 --timeout 10 --warmup 30}. Every loop is bounded by time; only loopback.
  * Run: {@code ./mvnw -B -Pbench -DskipTests package exec:exec@soak -Dsoak.args="--minutes 30"}.
  */
 public final class Soak {
     record Options(String artifact, String nativePath, Path zip, int instances, int concurrency, int minutes,
-            int windowMinutes, int sampleSeconds, int timeoutSeconds) {
+            int windowMinutes, int sampleSeconds, int timeoutSeconds, int warmupSeconds) {
         static Options parse(String[] args) {
             String artifact = "native";
             String nativePath = null;
@@ -54,6 +56,7 @@ public final class Soak {
             int window = 5;
             int sample = 30;
             int timeout = 10;
+            int warmup = 30;
             for (int i = 0; i + 1 < args.length; i += 2) {
                 String value = args[i + 1];
                 switch (args[i]) {
@@ -66,6 +69,7 @@ public final class Soak {
                     case "--window" -> window = Integer.parseInt(value);
                     case "--sample" -> sample = Integer.parseInt(value);
                     case "--timeout" -> timeout = Integer.parseInt(value);
+                    case "--warmup" -> warmup = Integer.parseInt(value);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
@@ -75,7 +79,8 @@ public final class Soak {
             if (minutes < 1 || minutes > 240 || instances < 1 || instances > 8 || concurrency < 1 || concurrency > 8) {
                 throw new IllegalArgumentException("--minutes 1..240, --instances and --concurrency 1..8");
             }
-            return new Options(artifact, nativePath, zip, instances, concurrency, minutes, window, sample, timeout);
+            return new Options(artifact, nativePath, zip, instances, concurrency, minutes, window, sample, timeout,
+                    warmup);
         }
     }
 
@@ -117,12 +122,21 @@ public final class Soak {
                 List<Long> pids = function.processes().stream().map(Process::pid).toList();
                 System.out.println("instances (pids): " + pids + ", Runtime API port " + function.port()
                         + ", dynalite pid " + db.pid());
-                List<Timed> sent = run(options, function, pids);
+                AtomicLong sequence = new AtomicLong();
+                List<Timed> warm = load(options, function.port(), sequence, options.warmupSeconds(), null);
+                System.out.printf(Locale.ROOT, "warm-up: %d requests in %d s, %d answered 200, load %s%n", warm.size(),
+                        options.warmupSeconds(), warm.stream().filter(t -> t.sample().status() == 200).count(),
+                        LoadKit.loadAverage());
+                List<Timed> sent = run(options, function, pids, sequence);
                 report(options, sent);
-                EndToEndLoad.Verification check = EndToEndLoad.verify(db,
-                        sent.stream().map(Timed::sample).toList(), 0);
+                if (sent.stream().anyMatch(t -> t.sample().status() == -1)) {
+                    System.out.println("thread dumps after the run: " + dumpThreads(options, pids, "after"));
+                }
+                List<Sample> all = new ArrayList<>(warm.stream().map(Timed::sample).toList());
+                all.addAll(sent.stream().map(Timed::sample).toList());
+                EndToEndLoad.Verification check = EndToEndLoad.verify(db, all, 0);
                 System.out.println();
-                System.out.println("## Exactly once, against dynalite");
+                System.out.println("## Exactly once, against dynalite (warm-up and measured requests)");
                 System.out.println(check);
                 System.out.printf(Locale.ROOT, "answered 200: %d; lost (answered 200, not stored as sent): %d; "
                         + "duplicated (answered duplicate, or stored beyond what was sent): %d; not answered 200: "
@@ -141,51 +155,75 @@ public final class Soak {
         System.out.println("ended: " + Instant.now() + ", load average: " + LoadKit.loadAverage());
     }
 
-    private static List<Timed> run(Options options, LambdaArtifact function, List<Long> pids)
-            throws InterruptedException {
+    /**
+     * {@code options.concurrency()} closed loops for {@code seconds}; {@code onUnanswered} (if not null) is told of
+     * each request the client gave up on. Returns every request with its send time (ms after the start).
+     */
+    private static List<Timed> load(Options options, int port, AtomicLong sequence, long seconds,
+            java.util.function.Consumer<Timed> onUnanswered) throws InterruptedException {
         long start = System.nanoTime();
-        long end = start + TimeUnit.MINUTES.toNanos(options.minutes());
-        AtomicLong sequence = new AtomicLong();
+        long end = start + TimeUnit.SECONDS.toNanos(seconds);
         ConcurrentLinkedQueue<Timed> sent = new ConcurrentLinkedQueue<>();
-        List<Rss> rss = new ArrayList<>();
-        rss.add(rss(0, pids));
-        Object dumped = new Object();
-        boolean[] dumpTaken = {false};
         List<Thread> loops = new ArrayList<>();
         for (int t = 0; t < options.concurrency(); t++) {
             Thread loop = new Thread(() -> {
                 HttpClient http = LoadKit.http();
                 while (System.nanoTime() < end) {
                     long sentAt = (System.nanoTime() - start) / 1_000_000;
-                    Sample sample = send(http, function.port(), sequence.getAndIncrement(), options.timeoutSeconds());
-                    sent.add(new Timed(sentAt, sample));
-                    if (sample.status() == -1) {
-                        synchronized (dumped) {
-                            if (!dumpTaken[0]) {
-                                dumpTaken[0] = true;
-                                System.out.println("unanswered at " + sentAt / 1000 + " s: " + sample.error()
-                                        + "; thread dumps: " + dumpThreads(options, pids));
-                            }
-                        }
+                    Timed timed = new Timed(sentAt, send(http, port, sequence.getAndIncrement(),
+                            options.timeoutSeconds()));
+                    sent.add(timed);
+                    if (timed.sample().status() == -1 && onUnanswered != null) {
+                        onUnanswered.accept(timed);
                     }
                 }
             }, "soak-" + t);
             loop.start();
             loops.add(loop);
         }
+        for (Thread loop : loops) {
+            loop.join(TimeUnit.SECONDS.toMillis(seconds + options.timeoutSeconds() + 5L));
+        }
+        return new ArrayList<>(sent);
+    }
+
+    private static List<Timed> run(Options options, LambdaArtifact function, List<Long> pids, AtomicLong sequence)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        long end = start + TimeUnit.MINUTES.toNanos(options.minutes());
+        List<Rss> rss = new ArrayList<>();
+        rss.add(rss(0, pids));
+        boolean[] dumpTaken = {false};
+        List<List<Timed>> result = new ArrayList<>();
+        Thread driver = new Thread(() -> {
+            try {
+                result.add(load(options, function.port(), sequence, TimeUnit.MINUTES.toSeconds(options.minutes()),
+                        timed -> {
+                            synchronized (dumpTaken) {
+                                if (!dumpTaken[0]) {
+                                    dumpTaken[0] = true;
+                                    System.out.println("unanswered at " + timed.sentMillis() / 1000 + " s: "
+                                            + timed.sample().error() + "; thread dumps: "
+                                            + dumpThreads(options, pids, "first"));
+                                }
+                            }
+                        }));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "soak-driver");
+        driver.start();
         while (System.nanoTime() < end) {
             Thread.sleep(Math.min(TimeUnit.SECONDS.toMillis(options.sampleSeconds()),
                     Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
             long at = (System.nanoTime() - start) / 1_000_000;
             Rss sample = rss(at, pids);
             rss.add(sample);
-            System.out.printf(Locale.ROOT, "  %4d s: %d requests, RSS MB %s, load %s%n", at / 1000, sent.size(),
+            System.out.printf(Locale.ROOT, "  %4d s: %d requests, RSS MB %s, load %s%n", at / 1000, sequence.get(),
                     sample.kilobytes().stream().map(kb -> String.format(Locale.ROOT, "%.1f", kb / 1024.0)).toList(),
                     LoadKit.loadAverage());
         }
-        for (Thread loop : loops) {
-            loop.join(TimeUnit.SECONDS.toMillis(options.timeoutSeconds() + 5L));
-        }
+        driver.join();
         System.out.println();
         System.out.println("## RSS per instance (MB): start, middle, end");
         Rss first = rss.get(0);
@@ -197,7 +235,7 @@ public final class Soak {
                     middle.kilobytes().get(i) / 1024.0, middle.atMillis() / 1000, last.kilobytes().get(i) / 1024.0,
                     last.atMillis() / 1000);
         }
-        return new ArrayList<>(sent);
+        return result.isEmpty() ? List.of() : result.get(0);
     }
 
     private static Sample send(HttpClient http, int port, long n, int timeoutSeconds) {
@@ -219,12 +257,12 @@ public final class Soak {
     }
 
     /** Every instance's threads: jcmd for a JVM (to a file), SIGQUIT for the native executable (to its log). */
-    private static String dumpThreads(Options options, List<Long> pids) {
+    private static String dumpThreads(Options options, List<Long> pids, String when) {
         List<String> where = new ArrayList<>();
         for (long pid : pids) {
             try {
                 if (options.artifact().equals("jvm")) {
-                    Path file = Path.of("target", "soak-dump-" + pid + ".txt").toAbsolutePath();
+                    Path file = Path.of("target", "soak-dump-" + pid + "-" + when + ".txt").toAbsolutePath();
                     Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd")
                             .toString(), Long.toString(pid), "Thread.print").redirectErrorStream(true)
                             .redirectOutput(file.toFile()).start();
