@@ -316,8 +316,11 @@ public final class EndToEndLoad {
     /** A distinct event of the next provider, signed now, sent through the Runtime API to the function. */
     private Sample receiver(long n) {
         Event event = LoadKit.event(sequence.getAndIncrement());
-        HttpRequest request = LoadKit.request(port, event);
-        Answer answer = LoadKit.send(http, request);
+        return receiverSample(event, LoadKit.send(http, LoadKit.request(port, event)));
+    }
+
+    /** The receiver's answer to {@code event}: its event id and {@code duplicate} flag when it answered 200. */
+    static Sample receiverSample(Event event, Answer answer) {
         if (answer.status() != 200) {
             return new Sample(answer.nanos(), false, answer.status(), event, null, false,
                     answer.status() + " " + answer.body());

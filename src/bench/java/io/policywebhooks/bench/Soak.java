@@ -12,10 +12,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import io.policywebhooks.bench.EndToEndLoad.Sample;
-import io.policywebhooks.bench.LoadKit.Answer;
 import io.policywebhooks.bench.LoadKit.Event;
 import io.policywebhooks.bench.LoadKit.Stats;
 import io.policywebhooks.it.LambdaArtifact;
@@ -240,15 +237,7 @@ public final class Soak {
 
     private static Sample send(HttpClient http, int port, long n, int timeoutSeconds) {
         Event event = LoadKit.event(n);
-        Answer answer = LoadKit.send(http, LoadKit.request(port, event, timeoutSeconds));
-        if (answer.status() != 200) {
-            return new Sample(answer.nanos(), false, answer.status(), event, null, false,
-                    answer.status() + " " + answer.body());
-        }
-        JsonNode body = LoadKit.json(answer.body());
-        String id = body == null || !body.hasNonNull("event_id") ? null : body.get("event_id").asText();
-        return new Sample(answer.nanos(), true, 200, event, id, body != null && body.path("duplicate").asBoolean(),
-                null);
+        return EndToEndLoad.receiverSample(event, LoadKit.send(http, LoadKit.request(port, event, timeoutSeconds)));
     }
 
     private static Rss rss(long at, List<Long> pids) {
