@@ -98,6 +98,7 @@ public final class Soak {
         System.out.println("started: " + Instant.now() + ", load average: " + LoadKit.loadAverage());
         try (LoadKit.Dynalite db = LoadKit.Dynalite.start()) {
             Map<String, String> environment = LoadKit.lambdaEnvironment(db.endpoint);
+            String name = "bench-soak-" + options.artifact(); // target/<name>: a JVM and a native soak can run at once
             LambdaArtifact function;
             if (options.artifact().equals("native")) {
                 Path executable = LoadKit.nativeExecutable(options.nativePath());
@@ -105,16 +106,16 @@ public final class Soak {
                     throw new IllegalStateException("--artifact native: there is no native executable");
                 }
                 System.out.println("artifact: native executable " + executable);
-                function = LambdaArtifact.startNative("bench-soak", executable, environment);
+                function = LambdaArtifact.startNative(name, executable, environment);
             } else {
                 environment.put("JAVA_TOOL_OPTIONS", LoadKit.LAMBDA_JVM_FLAGS);
                 System.out.println("artifact: JVM build " + options.zip().toAbsolutePath() + " (Lambda JVM flags)");
-                function = LambdaArtifact.start("bench-soak", environment, options.zip());
+                function = LambdaArtifact.start(name, environment, options.zip());
             }
             try (function) {
                 function.awaitStarted(120);
                 while (function.instances() < options.instances()) {
-                    function.addInstance("bench-soak-" + (function.instances() + 1), environment);
+                    function.addInstance(name + "-" + (function.instances() + 1), environment);
                 }
                 List<Long> pids = function.processes().stream().map(Process::pid).toList();
                 System.out.println("instances (pids): " + pids + ", Runtime API port " + function.port()
@@ -251,7 +252,7 @@ public final class Soak {
         for (long pid : pids) {
             try {
                 if (options.artifact().equals("jvm")) {
-                    Path file = Path.of("target", "soak-dump-" + pid + "-" + when + ".txt").toAbsolutePath();
+                    Path file = Path.of("target", "soak-dump-" + options.artifact() + "-" + pid + "-" + when + ".txt").toAbsolutePath();
                     Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd")
                             .toString(), Long.toString(pid), "Thread.print").redirectErrorStream(true)
                             .redirectOutput(file.toFile()).start();
