@@ -55,8 +55,8 @@ import io.vertx.core.net.impl.ConnectionBase;
  * before the message is queued and sets the flag just after the invoking thread read it, nobody reads the message:
  * the channel waits for a read that already happened, Vert.x for the rest of the request, and the invocation waits
  * forever ({@code CompletableFuture.get()} without a timeout). On the same thread the check and the flag cannot
- * interleave. {@code VirtualChannelRace} (bench) reproduces the lost message and shows it gone when sent this way;
- * BENCHMARKS.md section 2b has the figures.
+ * interleave. {@code VirtualChannelDispatchTest} holds that schedule and shows the message lost Quarkus's way and
+ * answered this way; docs/lambda-http-adapter.md has Quarkus's source lines, BENCHMARKS.md section 2b the soak.
  * <p>
  * A decorator because the extension allows no other handler class in the application; everything else (headers,
  * cookies, base64 bodies, the answer's conversion) is what Quarkus 3.33's handler does.
