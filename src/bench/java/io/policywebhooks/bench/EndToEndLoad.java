@@ -316,8 +316,11 @@ public final class EndToEndLoad {
     /** A distinct event of the next provider, signed now, sent through the Runtime API to the function. */
     private Sample receiver(long n) {
         Event event = LoadKit.event(sequence.getAndIncrement());
-        HttpRequest request = LoadKit.request(port, event);
-        Answer answer = LoadKit.send(http, request);
+        return receiverSample(event, LoadKit.send(http, LoadKit.request(port, event)));
+    }
+
+    /** The receiver's answer to {@code event}: its event id and {@code duplicate} flag when it answered 200. */
+    static Sample receiverSample(Event event, Answer answer) {
         if (answer.status() != 200) {
             return new Sample(answer.nanos(), false, answer.status(), event, null, false,
                     answer.status() + " " + answer.body());
@@ -529,6 +532,17 @@ public final class EndToEndLoad {
     private Verification verify(LoadKit.Dynalite db) {
         List<Sample> sent = phases.stream().filter(p -> p.kind().equals("receiver"))
                 .flatMap(p -> p.samples().stream()).toList();
+        int bareOk = (int) phases.stream().filter(p -> p.kind().startsWith("bare")).flatMap(p -> p.samples().stream())
+                .filter(Sample::ok).count();
+        return verify(db, sent, bareOk);
+    }
+
+    /**
+     * What the receiver stored for {@code sent} (its requests, answered or not): every event answered 200 once in
+     * the events table with its exact raw body, its policy naming it, nothing else stored but events whose answer
+     * was not 200; {@code bareOk} the bare writes that succeeded, to count against their own table.
+     */
+    static Verification verify(LoadKit.Dynalite db, List<Sample> sent, int bareOk) {
         List<Sample> accepted = sent.stream().filter(s -> s.status() == 200).toList();
         List<Sample> notAccepted = sent.stream().filter(s -> s.status() != 200).toList();
         Set<String> ids = new HashSet<>();
@@ -567,8 +581,6 @@ public final class EndToEndLoad {
         int eventsInTable = db.count(DynaliteResource.TABLES.events());
         int policiesInTable = db.count(DynaliteResource.TABLES.policies());
         int extra = eventsInTable - (ids.size() + storedUnacknowledged);
-        int bareOk = (int) phases.stream().filter(p -> p.kind().startsWith("bare")).flatMap(p -> p.samples().stream())
-                .filter(Sample::ok).count();
         int bareInTable = db.count(LoadKit.BARE_TABLES.events());
         return new Verification(accepted.size(), ids.size(), idMismatches, duplicates, missing, bodyMismatches,
                 policyMismatches, notAccepted.size(), storedUnacknowledged, eventsInTable, policiesInTable, extra,

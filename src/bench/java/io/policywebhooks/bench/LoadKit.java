@@ -315,13 +315,22 @@ final class LoadKit {
     }
 
     static HttpRequest request(int port, Event event) {
-        return request(port, event, event.sign());
+        return request(port, event, event.sign(), 30);
     }
 
     /** The event's request with this signature header value, or without the header when {@code signature} is null. */
     static HttpRequest request(int port, Event event, String signature) {
+        return request(port, event, signature, 30);
+    }
+
+    /** The signed request; the client gives up on it after {@code timeoutSeconds} without an answer. */
+    static HttpRequest request(int port, Event event, int timeoutSeconds) {
+        return request(port, event, event.sign(), timeoutSeconds);
+    }
+
+    private static HttpRequest request(int port, Event event, String signature, int timeoutSeconds) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + event.path()))
-                .timeout(Duration.ofSeconds(30))
+                .timeout(Duration.ofSeconds(timeoutSeconds))
                 .header("Content-Type", "application/json");
         if (signature != null) {
             request.header(event.signatureHeader(), signature);

@@ -25,6 +25,12 @@ public final class BenchAccess {
         return WebhookService.parse(rawBody);
     }
 
+    /** {@link LambdaHttpDispatch#sendOnEventLoop}: how the Lambda handler hands a request to the virtual channel. */
+    public static void sendOnEventLoop(io.quarkus.netty.runtime.virtual.VirtualClientConnection<?> connection,
+            Object... messages) {
+        LambdaHttpDispatch.sendOnEventLoop(connection, messages);
+    }
+
     /**
      * {@code Producers#dynamo}: the function's attempt and call timeouts and retry strategy applied to
      * {@code builder}, which is then built (the baseline function's client). Touches neither CDI nor Quarkus.

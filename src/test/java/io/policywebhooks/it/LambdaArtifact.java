@@ -110,7 +110,14 @@ public final class LambdaArtifact implements AutoCloseable {
     /** As {@link #start(String, Map)}, each invocation's deadline {@code timeout} after it is handed out. */
     public static LambdaArtifact start(String name, Map<String, String> environment, Duration timeout)
             throws IOException {
-        return start(unpack(emptyFolder(name)), name, JVM_HANDLER, QUARKUS_STARTED, environment, timeout);
+        return start(unpack(emptyFolder(name), FUNCTION_ZIP), name, JVM_HANDLER, QUARKUS_STARTED, environment,
+                timeout);
+    }
+
+    /** Unpacks {@code zip} (a JVM build of the function) into {@code target/<name>} and starts it as {@link #start}. */
+    public static LambdaArtifact start(String name, Map<String, String> environment, Path zip) throws IOException {
+        return start(unpack(emptyFolder(name), zip), name, JVM_HANDLER, QUARKUS_STARTED, environment,
+                FUNCTION_TIMEOUT);
     }
 
     /**
@@ -175,6 +182,13 @@ public final class LambdaArtifact implements AutoCloseable {
         }
     }
 
+    /** Every function process polling the Runtime API, the first one first. */
+    public List<Process> processes() {
+        List<Process> all = new ArrayList<>(List.of(process));
+        all.addAll(moreProcesses);
+        return all;
+    }
+
     /** Number of function processes polling the Runtime API. */
     public int instances() {
         return 1 + moreProcesses.size();
@@ -232,11 +246,11 @@ public final class LambdaArtifact implements AutoCloseable {
         return dir;
     }
 
-    private static Path unpack(Path dir) throws IOException {
-        if (!Files.exists(FUNCTION_ZIP)) {
-            throw new IllegalStateException(FUNCTION_ZIP + " is missing: run `./mvnw package` first");
+    private static Path unpack(Path dir, Path functionZip) throws IOException {
+        if (!Files.exists(functionZip)) {
+            throw new IllegalStateException(functionZip + " is missing: run `./mvnw package` first");
         }
-        try (ZipFile zip = new ZipFile(FUNCTION_ZIP.toFile())) {
+        try (ZipFile zip = new ZipFile(functionZip.toFile())) {
             for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements();) {
                 ZipEntry entry = entries.nextElement();
                 Path target = dir.resolve(entry.getName()).normalize();
