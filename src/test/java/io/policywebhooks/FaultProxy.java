@@ -192,8 +192,9 @@ public final class FaultProxy implements AutoCloseable {
         OutputStream out = client.getOutputStream();
         while (!closed) {
             byte[] request = readMessage(in);
-            if (request == null) {
-                break;
+            Mode mode = mode();
+            if (request == null || mode != Mode.LOSE_ANSWER && mode != Mode.DELAY) {
+                break; // the mode ended: unsent, so the client's next connection gets the mode now in force
             }
             byte[] answer;
             try (Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort)) {
