@@ -44,32 +44,19 @@ public final class Soak {
     record Options(String artifact, String nativePath, Path zip, int instances, int concurrency, int minutes,
             int windowMinutes, int sampleSeconds, int timeoutSeconds, int warmupSeconds) {
         static Options parse(String[] args) {
-            String artifact = "native";
-            String nativePath = null;
-            Path zip = LambdaArtifact.FUNCTION_ZIP;
-            int instances = 2;
-            int concurrency = 2;
-            int minutes = 30;
-            int window = 5;
-            int sample = 30;
-            int timeout = 10;
-            int warmup = 30;
-            for (int i = 0; i + 1 < args.length; i += 2) {
-                String value = args[i + 1];
-                switch (args[i]) {
-                    case "--artifact" -> artifact = value;
-                    case "--native" -> nativePath = value;
-                    case "--zip" -> zip = Path.of(value);
-                    case "--instances" -> instances = Integer.parseInt(value);
-                    case "--concurrency" -> concurrency = Integer.parseInt(value);
-                    case "--minutes" -> minutes = Integer.parseInt(value);
-                    case "--window" -> window = Integer.parseInt(value);
-                    case "--sample" -> sample = Integer.parseInt(value);
-                    case "--timeout" -> timeout = Integer.parseInt(value);
-                    case "--warmup" -> warmup = Integer.parseInt(value);
-                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
-                }
-            }
+            Map<String, String> options = LoadKit.options(args, Map.of("--artifact", "native", "--native", "",
+                    "--zip", LambdaArtifact.FUNCTION_ZIP.toString(), "--instances", "2", "--concurrency", "2",
+                    "--minutes", "30", "--window", "5", "--sample", "30", "--timeout", "10", "--warmup", "30"));
+            String artifact = options.get("--artifact");
+            String nativePath = options.get("--native").isEmpty() ? null : options.get("--native");
+            Path zip = Path.of(options.get("--zip"));
+            int instances = Integer.parseInt(options.get("--instances"));
+            int concurrency = Integer.parseInt(options.get("--concurrency"));
+            int minutes = Integer.parseInt(options.get("--minutes"));
+            int window = Integer.parseInt(options.get("--window"));
+            int sample = Integer.parseInt(options.get("--sample"));
+            int timeout = Integer.parseInt(options.get("--timeout"));
+            int warmup = Integer.parseInt(options.get("--warmup"));
             if (!artifact.equals("native") && !artifact.equals("jvm")) {
                 throw new IllegalArgumentException("--artifact native|jvm");
             }

@@ -26,9 +26,9 @@ public record Outcome(Kind kind, int status, String eventId, boolean duplicate, 
      *
      * @param kind   {@code policy} or {@code assignment}
      * @param id     its key value
-     * @param reason {@link WebhookStore.Refusal} in lower case
+     * @param reason why it was refused
      */
-    public record RefusedState(String kind, String id, String reason) {
+    public record RefusedState(String kind, String id, WebhookStore.Refusal reason) {
     }
 
     public enum Kind {

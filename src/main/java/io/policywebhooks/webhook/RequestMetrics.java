@@ -3,7 +3,6 @@ package io.policywebhooks.webhook;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -61,8 +60,6 @@ public final class RequestMetrics {
         }
     }
 
-    private static final String UNREADABLE_TIME = WebhookStore.Refusal.UNREADABLE_TIME.name().toLowerCase(Locale.ROOT);
-
     private RequestMetrics() {
     }
 
@@ -116,7 +113,7 @@ public final class RequestMetrics {
         line.put(Metric.DURATION_MS.metricName, durationMs);
         line.put(Metric.STORED.metricName, outcome.kind().stored() ? 1 : 0);
         line.put(Metric.UNREADABLE_TIME_REFUSALS.metricName, outcome.refused().stream()
-                .filter(state -> state.reason().equals(UNREADABLE_TIME)).count());
+                .filter(state -> state.reason() == WebhookStore.Refusal.UNREADABLE_TIME).count());
         ObjectNode aws = line.putObject("_aws");
         aws.put("Timestamp", timestampMillis);
         aws.set("CloudWatchMetrics", directives);

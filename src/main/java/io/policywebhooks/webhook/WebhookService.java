@@ -147,7 +147,7 @@ public class WebhookService {
                 leftOut.addAll(written.leftOut());
                 if (written.refusal() != null) {
                     refused.add(new Outcome.RefusedState(state.kind().name().toLowerCase(Locale.ROOT), state.id(),
-                            written.refusal().name().toLowerCase(Locale.ROOT)));
+                            written.refusal()));
                 }
             }
             return Outcome.stored(delivery.event().eventId(), event.duplicate(), states, refused, leftOut);
@@ -189,7 +189,7 @@ public class WebhookService {
         if (!outcome.refused().isEmpty()) {
             ArrayNode refused = line.putArray("refused_states");
             outcome.refused().forEach(state -> refused.addObject().put("kind", state.kind()).put("id", state.id())
-                    .put("reason", state.reason()));
+                    .put("reason", state.reason().name().toLowerCase(Locale.ROOT)));
         }
         if (!outcome.leftOut().isEmpty()) {
             ArrayNode names = line.putArray("left_out");
