@@ -1,6 +1,6 @@
 -- Policies cancelled last month (the previous calendar month, UTC) and how long each had lasted: whole days from
 -- its effective_date to the cancellation. The cancellation time is last_event_at of the CANCELLED state: the
--- cancel event's own time for 1099Policy, its arrival for Vertical Insure (which sends no event time).
+-- cancel event's own time where the provider sends one, else its arrival.
 SELECT item.provider.s AS provider,
        item.policy_id.s AS policy_id,
        item.effective_date.s AS effective_date,

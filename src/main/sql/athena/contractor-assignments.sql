@@ -1,4 +1,4 @@
--- The assignments of one contractor (the execution parameter: a 1099Policy contractor id), covered or not.
+-- The assignments of one contractor (the execution parameter: a contractor id), covered or not.
 -- Covered: status ACTIVE and effective_date <= now <= end_date; an assignment without both dates is not covered.
 SELECT item.assignment_id.s AS assignment_id,
        item.status.s AS status,

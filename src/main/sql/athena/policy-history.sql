@@ -1,5 +1,5 @@
--- The full event history of one policy (or assignment, or Vertical Insure policy): the execution parameter is its
--- id. Oldest first by arrival; created_at is 1099Policy's own event time. Redeliveries are stored once and counted
+-- The full event history of one policy (or assignment): the execution parameter is its id. Oldest first by
+-- arrival; created_at is the provider's own event time, where it sends one. Redeliveries are stored once and counted
 -- in deliveries; raw_body is the body as sent.
 SELECT item.received_at.s AS received_at,
        item.created_at.s AS created_at,

@@ -2,24 +2,15 @@ package io.policywebhooks;
 
 import java.util.Map;
 
+import io.policywebhooks.provider.WebhookProvider;
+
 /**
  * The sender's side of one provider's signature scheme, for the tests, the sample sender and the benchmarks (never
- * in the production build: signing is not verifying). A provider's package under src/test holds one; {@link Signers}
- * finds it, so the shared tests cover every provider without listing them.
+ * in the production build: signing is not verifying). Each provider has one, in its package under src/test, named
+ * as its provider class with {@code Signer} for {@code Provider} ({@code Ten99PolicyProvider}: {@code
+ * Ten99PolicySigner}), with a public no-argument constructor; {@link Signers} finds it from the provider.
  */
 public interface WebhookSigner {
-    /** The provider bean this signer signs for. */
-    Class<?> providerClass();
-
-    /** The provider's name: its route {@code /webhooks/<name>} and its samples folder. */
-    String provider();
-
-    /** The environment variable the receiver reads the provider's secrets from. */
-    String secretsVariable();
-
-    /** The secret the receiver uses outside production when that variable is unset. */
-    String localSecret();
-
     /**
      * The request headers that make {@code body} authentic under {@code secret} at {@code nowSeconds}.
      *
@@ -30,5 +21,25 @@ public interface WebhookSigner {
 
     default Map<String, String> headers(String secret, byte[] body, long nowSeconds) {
         return headers(secret, body, nowSeconds, Map.of());
+    }
+
+    /** The provider this signer signs for. */
+    default WebhookProvider webhookProvider() {
+        return Signers.providerOf(this);
+    }
+
+    /** The provider's name: its route {@code /webhooks/<name>} and its samples folder. */
+    default String provider() {
+        return webhookProvider().name();
+    }
+
+    /** The environment variable the receiver reads the provider's secrets from. */
+    default String secretsVariable() {
+        return webhookProvider().secretsVariable();
+    }
+
+    /** The secret the receiver uses outside production when that variable is unset. */
+    default String localSecret() {
+        return webhookProvider().localSecret();
     }
 }

@@ -71,7 +71,7 @@ public final class Webhooks {
     }
 
     public static ValidatableResponse postVerticalInsure(byte[] body) {
-        return postVerticalInsure(body, VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_KEY, body));
+        return postVerticalInsure(body, VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_SECRET, body));
     }
 
     /** Posts {@code body} to a provider's route with {@code headers}. */

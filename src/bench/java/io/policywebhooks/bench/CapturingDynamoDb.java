@@ -6,7 +6,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 import io.policywebhooks.store.StateUpdate;
 import io.policywebhooks.store.WebhookStore;
-import io.policywebhooks.webhook.Delivery;
+import io.policywebhooks.provider.Delivery;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;

@@ -26,9 +26,10 @@ import io.policywebhooks.ten99policy.ConvoySignatureVerifier.Hash;
 import io.policywebhooks.ten99policy.Ten99PolicySigner;
 import io.policywebhooks.verticalinsure.VerticalInsureSignatureVerifier;
 import io.policywebhooks.verticalinsure.VerticalInsureSigner;
-import io.policywebhooks.webhook.Headers;
+import io.policywebhooks.provider.Headers;
 import io.policywebhooks.webhook.Outcome;
-import io.policywebhooks.webhook.WebhookProvider;
+import io.policywebhooks.AppConfig;
+import io.policywebhooks.webhook.Endpoint;
 import io.policywebhooks.webhook.WebhookService;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -100,7 +101,7 @@ public final class CostPerEvent {
         List<Scenario> scenarios = new ArrayList<>();
         try (LoadKit.Dynalite db = LoadKit.Dynalite.start()) {
             Recorder recorder = new Recorder(db.client);
-            Map<String, WebhookProvider> providers = PipelineBenchmark.providers();
+            Map<String, Endpoint> providers = PipelineBenchmark.providers();
             int n = 0;
             for (Case c : cases) {
                 Tables.Names names = new Tables.Names("cost" + n + "-events", "cost" + n + "-policies",
@@ -109,8 +110,8 @@ public final class CostPerEvent {
                 LocalDynamoDb.createTables(db.client, names);
                 recorder.tables(names);
                 WebhookService service = new WebhookService(new WebhookStore(recorder.client, names), Payloads.CLOCK,
-                        new PipelineBenchmark.BenchConfig());
-                WebhookProvider provider = providers.get(c.provider());
+                        AppConfig.webhooks(Map.of()));
+                Endpoint provider = providers.get(c.provider());
                 scenarios.add(new Scenario(c, "first delivery", c.body().length,
                         recorder.record(() -> deliver(service, provider, c.body(), false))));
                 scenarios.add(new Scenario(c, "redelivery", c.body().length,
@@ -155,10 +156,10 @@ public final class CostPerEvent {
         return cases;
     }
 
-    static void deliver(WebhookService service, WebhookProvider provider, byte[] body, boolean duplicate) {
+    static void deliver(WebhookService service, Endpoint provider, byte[] body, boolean duplicate) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         headers.put("content-type", List.of("application/json"));
-        if (provider.name().equals("1099policy")) {
+        if (provider.provider().name().equals("1099policy")) {
             headers.put(ConvoySignatureVerifier.TIMESTAMP_HEADER, List.of(Long.toString(Payloads.SIGNED_AT)));
             headers.put(ConvoySignatureVerifier.SIGNATURE_HEADER, List.of(Ten99PolicySigner.signWithTimestamp(
                     Payloads.TEN99_SECRET, Payloads.SIGNED_AT, body, Hash.SHA512, Encoding.HEX)));

@@ -36,8 +36,9 @@ import io.policywebhooks.ten99policy.Ten99PolicyEvents;
 import io.policywebhooks.ten99policy.Ten99PolicySigner;
 import io.policywebhooks.verticalinsure.VerticalInsureEvents;
 import io.policywebhooks.webhook.BenchAccess;
-import io.policywebhooks.webhook.Delivery;
-import io.policywebhooks.webhook.Headers;
+import io.policywebhooks.provider.Delivery;
+import io.policywebhooks.provider.JsonFields;
+import io.policywebhooks.provider.Headers;
 import io.quarkus.amazon.lambda.runtime.MockEventServer;
 import io.quarkus.amazon.lambda.runtime.MockHttpEventServer;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -364,9 +365,9 @@ public final class EndToEndLoad {
     private Sample bareWrites(long n) {
         Event event = LoadKit.event(sequence.getAndIncrement());
         Instant now = Instant.now();
-        JsonNode json = BenchAccess.parse(event.body());
+        JsonNode json = JsonFields.parse(event.body());
         Delivery delivery = event.provider().equals(Ten99PolicyEvents.PROVIDER)
-                ? Ten99PolicyEvents.map(event.body(), json, Headers.of(Map.of()), now)
+                ? Ten99PolicyEvents.map(event.body(), json, now)
                 : VerticalInsureEvents.map(event.body(), json, now);
         CapturingDynamoDb capture = new CapturingDynamoDb();
         WebhookStore store = new WebhookStore(capture, LoadKit.BARE_TABLES);

@@ -36,7 +36,7 @@ import io.policywebhooks.verticalinsure.VerticalInsureEvents;
 import io.policywebhooks.verticalinsure.VerticalInsureProvider;
 import io.policywebhooks.verticalinsure.VerticalInsureSignatureVerifier;
 import io.policywebhooks.verticalinsure.VerticalInsureSigner;
-import io.policywebhooks.webhook.Delivery;
+import io.policywebhooks.provider.Delivery;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.Select;
@@ -138,7 +138,7 @@ final class LoadKit {
     /** What template.yaml sets on the function (LambdaArtifact#environment) with this benchmark's secrets. */
     static Map<String, String> lambdaEnvironment(String dynamoEndpoint) {
         return LambdaArtifact.environment(Map.of(Ten99PolicyProvider.SECRETS_VARIABLE, TEN99_SECRET,
-                VerticalInsureProvider.KEYS_VARIABLE, VI_KEY), dynamoEndpoint);
+                VerticalInsureProvider.SECRETS_VARIABLE, VI_KEY), dynamoEndpoint);
     }
 
     // ---------------------------------------------------------------- the artifact

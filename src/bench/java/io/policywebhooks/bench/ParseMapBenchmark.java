@@ -24,8 +24,9 @@ import io.policywebhooks.store.WebhookStore;
 import io.policywebhooks.ten99policy.Ten99PolicyEvents;
 import io.policywebhooks.verticalinsure.VerticalInsureEvents;
 import io.policywebhooks.webhook.BenchAccess;
-import io.policywebhooks.webhook.Delivery;
-import io.policywebhooks.webhook.Headers;
+import io.policywebhooks.provider.Delivery;
+import io.policywebhooks.provider.JsonFields;
+import io.policywebhooks.provider.Headers;
 
 /**
  * Parse + map to the DynamoDB requests: the body parsed with WebhookService's mapper, mapped by the provider's
@@ -60,9 +61,8 @@ public class ParseMapBenchmark {
         dynamo = new CapturingDynamoDb();
         store = new WebhookStore(dynamo, new Tables.Names("events", "policies", "assignments"));
         // The samples must map to an event with state, or the benchmark would measure less than production does.
-        Delivery t = Ten99PolicyEvents.map(ten99Body, BenchAccess.parse(ten99Body), noHeaders,
-                Payloads.CLOCK.instant());
-        Delivery v = VerticalInsureEvents.map(viBody, BenchAccess.parse(viBody), Payloads.CLOCK.instant());
+        Delivery t = Ten99PolicyEvents.map(ten99Body, JsonFields.parse(ten99Body), Payloads.CLOCK.instant());
+        Delivery v = VerticalInsureEvents.map(viBody, JsonFields.parse(viBody), Payloads.CLOCK.instant());
         if (t.states().size() != 1 || v.states().size() != 1 || t.event().payload() == null) {
             throw new IllegalStateException("sample did not map to event + state");
         }
@@ -70,25 +70,25 @@ public class ParseMapBenchmark {
 
     @Benchmark
     public JsonNode parseTen99() {
-        return BenchAccess.parse(ten99Body);
+        return JsonFields.parse(ten99Body);
     }
 
     @Benchmark
     public JsonNode parseVerticalInsure() {
-        return BenchAccess.parse(viBody);
+        return JsonFields.parse(viBody);
     }
 
     @Benchmark
     public void parseMapTen99(Blackhole bh) {
         Instant receivedAt = Payloads.CLOCK.instant();
-        Delivery delivery = Ten99PolicyEvents.map(ten99Body, BenchAccess.parse(ten99Body), noHeaders, receivedAt);
+        Delivery delivery = Ten99PolicyEvents.map(ten99Body, JsonFields.parse(ten99Body), receivedAt);
         dynamo.buildWrites(store, delivery, receivedAt, bh);
     }
 
     @Benchmark
     public void parseMapVerticalInsure(Blackhole bh) {
         Instant receivedAt = Payloads.CLOCK.instant();
-        Delivery delivery = VerticalInsureEvents.map(viBody, BenchAccess.parse(viBody), receivedAt);
+        Delivery delivery = VerticalInsureEvents.map(viBody, JsonFields.parse(viBody), receivedAt);
         dynamo.buildWrites(store, delivery, receivedAt, bh);
     }
 

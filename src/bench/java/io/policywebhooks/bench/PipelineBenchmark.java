@@ -5,12 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-import org.eclipse.microprofile.config.Config;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,12 +24,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
+import io.policywebhooks.AppConfig;
+import io.policywebhooks.Signers;
 import io.policywebhooks.store.Tables;
 import io.policywebhooks.store.WebhookStore;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier.Encoding;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier.Hash;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier;
-import io.policywebhooks.ten99policy.Ten99PolicyConfig;
 import io.policywebhooks.ten99policy.Ten99PolicyEvents;
 import io.policywebhooks.ten99policy.Ten99PolicyProvider;
 import io.policywebhooks.ten99policy.Ten99PolicySigner;
@@ -38,15 +39,16 @@ import io.policywebhooks.verticalinsure.VerticalInsureProvider;
 import io.policywebhooks.verticalinsure.VerticalInsureSignatureVerifier;
 import io.policywebhooks.verticalinsure.VerticalInsureSigner;
 import io.policywebhooks.webhook.BenchAccess;
-import io.policywebhooks.webhook.Delivery;
-import io.policywebhooks.webhook.Headers;
-import io.policywebhooks.webhook.InvalidSignatureException;
+import io.policywebhooks.provider.Delivery;
+import io.policywebhooks.provider.Headers;
+import io.policywebhooks.provider.InvalidSignatureException;
 import io.policywebhooks.webhook.Outcome;
-import io.policywebhooks.webhook.WebhookConfig;
-import io.policywebhooks.webhook.WebhookProvider;
+import io.policywebhooks.webhook.Endpoint;
+import io.policywebhooks.webhook.WebhookProviders;
+import io.policywebhooks.provider.JsonFields;
+import io.policywebhooks.provider.Providers;
 import io.policywebhooks.webhook.WebhookService;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfigBuilder;
+import io.quarkus.runtime.LaunchMode;
 
 /**
  * The whole in-process path of one delivery, without I/O: headers as the Lambda adapter hands them over
@@ -90,8 +92,8 @@ public class PipelineBenchmark {
     private WebhookStore store;
 
     private WebhookService service;
-    private WebhookProvider ten99Provider;
-    private WebhookProvider viProvider;
+    private Endpoint ten99Provider;
+    private Endpoint viProvider;
 
     @Setup
     public void setUp() throws Exception {
@@ -129,8 +131,8 @@ public class PipelineBenchmark {
         dynamo = new CapturingDynamoDb();
         store = new WebhookStore(dynamo, new Tables.Names("events", "policies", "assignments"));
 
-        service = new WebhookService(store, Payloads.CLOCK, new BenchConfig());
-        Map<String, WebhookProvider> providers = providers();
+        service = new WebhookService(store, Payloads.CLOCK, AppConfig.webhooks(Map.of()));
+        Map<String, Endpoint> providers = providers();
         ten99Provider = providers.get("1099policy");
         viProvider = providers.get("vertical-insure");
 
@@ -184,7 +186,7 @@ public class PipelineBenchmark {
         Headers headers = Headers.ofMulti(ten99AdvancedHeaders);
         convoySha256.verify(ten99Body, headers);
         Instant receivedAt = Payloads.CLOCK.instant();
-        Delivery delivery = Ten99PolicyEvents.map(ten99Body, BenchAccess.parse(ten99Body), headers, receivedAt);
+        Delivery delivery = Ten99PolicyEvents.map(ten99Body, JsonFields.parse(ten99Body), receivedAt);
         dynamo.buildWrites(store, delivery, receivedAt, bh);
     }
 
@@ -193,7 +195,7 @@ public class PipelineBenchmark {
         Headers headers = Headers.ofMulti(viHeaders);
         viVerifier.verify(viBody, headers);
         Instant receivedAt = Payloads.CLOCK.instant();
-        Delivery delivery = VerticalInsureEvents.map(viBody, BenchAccess.parse(viBody), receivedAt);
+        Delivery delivery = VerticalInsureEvents.map(viBody, JsonFields.parse(viBody), receivedAt);
         dynamo.buildWrites(store, delivery, receivedAt, bh);
     }
 
@@ -257,66 +259,15 @@ public class PipelineBenchmark {
     }
 
     /**
-     * The production providers (documented Convoy form, SHA-512 hex; Vertical Insure), their secrets read from
-     * real-looking variables as in production (not the local ones).
+     * The production providers as the function builds them (documented Convoy form, SHA-512 hex; Vertical Insure),
+     * their secrets read from real-looking variables as in production (not the local ones).
      */
-    static Map<String, WebhookProvider> providers() {
-        WebhookConfig config = new BenchConfig();
-        Config environment = new SmallRyeConfigBuilder().addDefaultInterceptors()
-                .withSources(new PropertiesConfigSource(Map.of(Ten99PolicyProvider.SECRETS_VARIABLE,
-                        Payloads.TEN99_SECRET, VerticalInsureProvider.KEYS_VARIABLE, Payloads.VI_KEY),
-                        "bench environment", 300))
-                .build();
-        Ten99PolicyConfig ten99 = new Ten99PolicyConfig() { // production defaults
-            @Override
-            public Hash signatureHash() {
-                return Hash.SHA512;
-            }
-
-            @Override
-            public Encoding signatureEncoding() {
-                return Encoding.HEX;
-            }
-        };
-        return Map.of("1099policy", Ten99PolicyProvider.create(ten99, config, environment, Payloads.CLOCK),
-                "vertical-insure", VerticalInsureProvider.create(environment));
-    }
-
-    /** The production defaults of application.properties; the secrets are not mapped (see providers). */
-    static final class BenchConfig implements WebhookConfig {
-        @Override
-        public TableNames tables() {
-            return new TableNames() {
-                @Override
-                public String events() {
-                    return "events";
-                }
-
-                @Override
-                public String policies() {
-                    return "policies";
-                }
-
-                @Override
-                public String assignments() {
-                    return "assignments";
-                }
-            };
-        }
-
-        @Override
-        public long timestampToleranceSeconds() {
-            return 300;
-        }
-
-        @Override
-        public int maxBodyBytes() {
-            return 131072;
-        }
-
-        @Override
-        public String metricsNamespace() {
-            return io.policywebhooks.webhook.RequestMetrics.DEFAULT_NAMESPACE;
-        }
+    static Map<String, Endpoint> providers() {
+        Map<String, String> environment = Map.of(Ten99PolicyProvider.SECRETS_VARIABLE, Payloads.TEN99_SECRET,
+                VerticalInsureProvider.SECRETS_VARIABLE, Payloads.VI_KEY);
+        WebhookProviders providers = new WebhookProviders(Providers.all().stream().filter(Signers::inProduction)
+                .toList(), AppConfig.read(environment), AppConfig.webhooks(environment).timestampToleranceSeconds(),
+                Payloads.CLOCK, LaunchMode.NORMAL);
+        return providers.all().stream().collect(Collectors.toMap(e -> e.provider().name(), e -> e));
     }
 }

@@ -28,9 +28,9 @@ import io.policywebhooks.ten99policy.ConvoySignatureVerifier;
 import io.policywebhooks.ten99policy.Ten99PolicySigner;
 import io.policywebhooks.verticalinsure.VerticalInsureSignatureVerifier;
 import io.policywebhooks.verticalinsure.VerticalInsureSigner;
-import io.policywebhooks.webhook.Delivery;
-import io.policywebhooks.webhook.Headers;
-import io.policywebhooks.webhook.InvalidSignatureException;
+import io.policywebhooks.provider.Delivery;
+import io.policywebhooks.provider.Headers;
+import io.policywebhooks.provider.InvalidSignatureException;
 
 /**
  * Signature verification, side by side with the limit and the peers, all over the same 1099Policy body:

@@ -11,12 +11,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
+import io.policywebhooks.provider.Providers;
+import io.policywebhooks.provider.WebhookProvider;
 import io.policywebhooks.store.Tables;
-import io.policywebhooks.ten99policy.Ten99PolicyEvents;
-import io.policywebhooks.verticalinsure.VerticalInsureEvents;
-import io.policywebhooks.webhook.WebhookProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -26,7 +24,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
  * The operator's command: reprocess stored events after a mapping change ({@link Reprocessor}), with the operator's
  * own AWS credentials and region (the SDK's default chains), against a deployed stack's tables or, with
  * {@code --endpoint}, the local dynalite. Run from the source checkout (README "Reprocessing stored events"):
- * {@code ./mvnw -q -B compile exec:exec@reprocess -Dreprocess.args="--provider 1099policy --from … --to …"}.
+ * {@code ./mvnw -q -B compile exec:exec@reprocess -Dreprocess.args="--provider NAME --from … --to …"}.
  *
  * <p>Never run inside the Lambda function: nothing there references this package.
  *
@@ -34,20 +32,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
  * failed or reading the selection or the orphan scan failed, 2 for a usage error.
  */
 public final class Reprocess {
-    /**
-     * Every production provider's mapping, by name: the same functions their {@code WebhookProvider} beans map with
-     * ({@code ReprocessProvidersTest} proves the names and the results agree).
-     */
-    public static final Map<String, WebhookProvider.Mapper> MAPPERS = Map.of(
-            Ten99PolicyEvents.PROVIDER, Ten99PolicyEvents::map,
-            VerticalInsureEvents.PROVIDER,
-            (rawBody, json, headers, receivedAt) -> VerticalInsureEvents.map(rawBody, json, receivedAt));
-
-    /** The request headers a mapping reads, by the event attribute the delivery stored each in. */
-    public static final Map<String, String> STORED_HEADERS = Map.of(
-            Tables.CONVOY_IDEMPOTENCY_KEY, Ten99PolicyEvents.IDEMPOTENCY_KEY_HEADER,
-            Tables.CONVOY_EVENT_ID, Ten99PolicyEvents.EVENT_ID_HEADER);
-
     /** The table names' variables and defaults: those of application.properties ({@code ReprocessCommandTest}). */
     static final Map<String, String> TABLE_DEFAULTS = Map.of(
             "EVENTS_TABLE", "policy-webhooks-events",
@@ -111,8 +95,8 @@ public final class Reprocess {
             return 2;
         }
         try (DynamoDbClient dynamo = client(options)) {
-            Reprocessor reprocessor = new Reprocessor(dynamo, options.tables(), MAPPERS, STORED_HEADERS,
-                    Clock.systemUTC(), options.pageSize(), PROGRESS_EVERY, PROGRESS_INTERVAL_MILLIS);
+            Reprocessor reprocessor = new Reprocessor(dynamo, options.tables(), Providers.all(), Clock.systemUTC(),
+                    options.pageSize(), PROGRESS_EVERY, PROGRESS_INTERVAL_MILLIS);
             Reprocessor.Summary summary;
             try {
                 summary = reprocessor.run(options.selection(), options.dryRun(), options.removeOrphans(),
@@ -128,7 +112,7 @@ public final class Reprocess {
     }
 
     static String usage() {
-        return String.format(USAGE, String.join(", ", new TreeSet<>(MAPPERS.keySet())));
+        return String.format(USAGE, String.join(", ", Providers.all().stream().map(WebhookProvider::name).toList()));
     }
 
     static Options parse(String[] args, Map<String, String> environment) throws UsageException {
@@ -160,7 +144,7 @@ public final class Reprocess {
                     String value = args[++i];
                     switch (option) {
                         case "--provider" -> {
-                            if (!MAPPERS.containsKey(value)) {
+                            if (Providers.all().stream().noneMatch(p -> p.name().equals(value))) {
                                 throw new UsageException("unknown provider " + value);
                             }
                             selection = selection.withProvider(value);

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +24,10 @@ import io.policywebhooks.store.EventRecord;
 import io.policywebhooks.store.StateUpdate;
 import io.policywebhooks.store.Tables;
 import io.policywebhooks.store.WebhookStore;
-import io.policywebhooks.webhook.Delivery;
-import io.policywebhooks.webhook.Headers;
-import io.policywebhooks.webhook.WebhookProvider;
-import io.policywebhooks.webhook.WebhookService;
+import io.policywebhooks.provider.Delivery;
+import io.policywebhooks.provider.Headers;
+import io.policywebhooks.provider.Mapping;
+import io.policywebhooks.provider.WebhookProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -49,7 +50,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * <p>Reads: an index only for keys (its projection may hold nothing else), then the full item by key; a selection
  * without a type scans the table; each state item by key before it is re-applied; the state tables once per run, for
  * orphans. Writes: the event item only through a conditional {@code UpdateItem} ({@code attribute_exists}), so an
- * event is never created here, and only its parsed attributes ({@link #REFRESHED}); the state items through the
+ * event is never created here, and only its parsed attributes (all but {@link #RECORDED}); the state items through the
  * store; an orphan by a {@code DeleteItem} conditional on it still naming the event.
  */
 public final class Reprocessor {
@@ -153,15 +154,12 @@ public final class Reprocessor {
     public static final Map<String, Set<String>> INDEX_OPERATIONS = Map.of(EVENTS_BY_TYPE, Set.of("Query"));
 
     /**
-     * The event attributes a run sets from the mapping, and removes when the mapping no longer yields them. Every
-     * other attribute the mapping yields is set too (a provider's new one) but never removed, and these are never
-     * touched: {@link #KEPT}.
+     * What the delivery itself recorded: identity, receipt, counting and the body, never touched by a run; nor are
+     * the provider's kept headers ({@link WebhookProvider#keptHeaders}). Every other event attribute is the
+     * mapping's: set from today's mapping, removed when it no longer yields it.
      */
-    static final Set<String> REFRESHED = Set.of(TYPE, OBJECT_TYPE, OBJECT_ID, CREATED_AT, PAYLOAD, PARSE_ERROR,
-            PARSE_NOTE, IS_TEST);
-    /** What the delivery itself recorded: identity, receipt, counting, the body and Convoy's (unsigned) headers. */
-    static final Set<String> KEPT = Set.of(EVENT_ID, PROVIDER_ATTRIBUTE, RECEIVED_AT, LAST_RECEIVED_AT, DELIVERIES,
-            RAW_BODY, RAW_BODY_BYTES, CONVOY_IDEMPOTENCY_KEY, CONVOY_EVENT_ID);
+    static final Set<String> RECORDED = Set.of(EVENT_ID, PROVIDER_ATTRIBUTE, RECEIVED_AT, LAST_RECEIVED_AT,
+            DELIVERIES, DELIVERY_IDS, RAW_BODY, RAW_BODY_BYTES);
 
     /** BatchGetItem's most keys per request. */
     static final int BATCH_GET_MAX_KEYS = 100;
@@ -170,22 +168,21 @@ public final class Reprocessor {
     private final DynamoDbClient dynamo;
     private final Tables.Names tables;
     private final WebhookStore store;
-    private final Map<String, WebhookProvider.Mapper> mappers;
-    private final Map<String, String> storedHeaders;
+    private final Map<String, WebhookProvider> providers;
+    /** {@link #RECORDED} and every provider's kept headers. */
+    private final Set<String> kept;
     private final Clock clock;
     private final Integer pageSize;
     private final int progressEvery;
     private final long progressIntervalMillis;
 
     /**
-     * @param mappers         each provider's mapping, by provider name (the production ones: {@link Reprocess#MAPPERS})
-     * @param storedHeaders   request headers the mappings read, by the event attribute each is stored in
+     * @param providers       the providers whose events can be reprocessed ({@code Providers.all()})
      * @param pageSize        items per Scan/Query page ({@code Limit}), null for DynamoDB's 1 MB pages
      * @param progressEvery   report progress after this many events, and at least every
      *                        {@code progressIntervalMillis}
      */
-    public Reprocessor(DynamoDbClient dynamo, Tables.Names tables, Map<String, WebhookProvider.Mapper> mappers,
-            Map<String, String> storedHeaders, Clock clock, Integer pageSize, int progressEvery,
+    public Reprocessor(DynamoDbClient dynamo, Tables.Names tables, List<WebhookProvider> providers, Clock clock, Integer pageSize, int progressEvery,
             long progressIntervalMillis) {
         if (pageSize != null && pageSize < 1) {
             throw new IllegalArgumentException("page size must be positive");
@@ -193,8 +190,10 @@ public final class Reprocessor {
         this.dynamo = dynamo;
         this.tables = tables;
         this.store = new WebhookStore(dynamo, tables);
-        this.mappers = Map.copyOf(mappers);
-        this.storedHeaders = Map.copyOf(storedHeaders);
+        this.providers = providers.stream().collect(Collectors.toUnmodifiableMap(WebhookProvider::name, p -> p));
+        Set<String> kept = new HashSet<>(RECORDED);
+        providers.forEach(p -> p.keptHeaders().forEach(header -> kept.add(header.attribute())));
+        this.kept = Set.copyOf(kept);
         this.clock = clock;
         this.pageSize = pageSize;
         this.progressEvery = progressEvery;
@@ -485,7 +484,7 @@ public final class Reprocessor {
             throw new Unmappable("no raw_body stored");
         }
         String provider = text(item, PROVIDER_ATTRIBUTE);
-        WebhookProvider.Mapper mapper = provider == null ? null : mappers.get(provider);
+        WebhookProvider mapper = provider == null ? null : providers.get(provider);
         if (mapper == null) {
             throw new Unmappable("no mapping for provider " + provider);
         }
@@ -495,12 +494,11 @@ public final class Reprocessor {
         } catch (RuntimeException e) {
             throw new Unmappable("received_at missing or unreadable");
         }
-        Delivery delivery;
-        try {
-            delivery = mapper.map(body, WebhookService.parse(body), headers(item), receivedAt);
-        } catch (RuntimeException e) {
-            throw new Unmappable("the mapping threw " + e.getClass().getName() + "; the event is left as stored");
+        Mapping mapping = Mapping.of(mapper, body, headers(item, mapper), receivedAt);
+        if (mapping.failed()) {
+            throw new Unmappable("the mapping threw " + mapping.failure() + "; the event is left as stored");
         }
+        Delivery delivery = mapping.delivery();
         String mappedId = delivery.event().eventId();
         if (mappedId.equals(key)) {
             return delivery;
@@ -511,15 +509,15 @@ public final class Reprocessor {
                 delivery.states().stream().map(state -> renamed(state, mappedId, key)).toList());
     }
 
-    /** The request headers the mappings read, back from the attributes they were stored in. */
-    private Headers headers(Map<String, AttributeValue> item) {
+    /** The provider's kept headers, back from the attributes they were stored in. */
+    private static Headers headers(Map<String, AttributeValue> item, WebhookProvider provider) {
         Map<String, String> headers = new HashMap<>();
-        storedHeaders.forEach((attribute, header) -> {
-            String value = text(item, attribute);
+        for (WebhookProvider.KeptHeader kept : provider.keptHeaders()) {
+            String value = text(item, kept.attribute());
             if (value != null) {
-                headers.put(header, value);
+                headers.put(kept.header(), value);
             }
-        });
+        }
         return Headers.of(headers);
     }
 
@@ -600,11 +598,11 @@ public final class Reprocessor {
         Map<String, AttributeValue> fresh = WebhookStore.eventItem(event, leftOut);
         Map<String, AttributeValue> set = new TreeMap<>();
         fresh.forEach((name, value) -> {
-            if (!KEPT.contains(name) && !Attributes.same(stored.get(name), value)) {
+            if (!kept.contains(name) && !Attributes.same(stored.get(name), value)) {
                 set.put(name, value);
             }
         });
-        List<String> remove = REFRESHED.stream().filter(name -> !fresh.containsKey(name) && stored.containsKey(name))
+        List<String> remove = stored.keySet().stream().filter(name -> !kept.contains(name) && !fresh.containsKey(name))
                 .sorted().toList();
         if (set.isEmpty() && remove.isEmpty()) {
             return false;

@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param createdAt  the provider's event time, null when it sends none or it is unreadable
  * @param rawBody    the body exactly as received
  * @param payload    the parsed JSON, null when the body is not JSON
- * @param extra      provider-specific attributes in plain values (e.g. {@code is_test}, Convoy's headers)
+ * @param extra      provider-specific attributes in plain values (a provider's own fields, its kept headers)
  * @param parseNote  why something the mapping needs could not be read, else null
  */
 public record EventRecord(String eventId, String provider, String type, String objectType, String objectId,

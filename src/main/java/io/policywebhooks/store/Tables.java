@@ -36,7 +36,7 @@ public final class Tables {
     public static final String RAW_BODY_BYTES = "raw_body_bytes";
     public static final String PAYLOAD = "payload";
     public static final String PARSE_ERROR = "parse_error";
-    /** Why a field the mapping needs (1099Policy's {@code created}) could not be read; the event is stored anyway. */
+    /** Why a field the mapping needs (e.g. the event time) could not be read; the event is stored anyway. */
     public static final String PARSE_NOTE = "parse_note";
     /** Accepted deliveries of this event: 1 when first stored, +1 on every redelivery. */
     public static final String DELIVERIES = "deliveries";
@@ -46,10 +46,6 @@ public final class Tables {
      * random id outside Lambda), so a write the SDK retried after a lost answer is not counted again.
      */
     public static final String DELIVERY_IDS = "delivery_ids";
-    /** Convoy's delivery headers, as sent (not signed, so never part of the key). */
-    public static final String CONVOY_IDEMPOTENCY_KEY = "convoy_idempotency_key";
-    public static final String CONVOY_EVENT_ID = "convoy_event_id";
-    public static final String IS_TEST = "is_test";
     /**
      * One object's history (analysts' question 2). Projects what the history lists ({@link #EVENTS_BY_OBJECT_ATTRIBUTES})
      * and never the body: the full event is a GetItem/BatchGetItem by {@code event_id} (docs/queries.md).
@@ -72,30 +68,16 @@ public final class Tables {
     /** The delivery whose write the state reflects (its Lambda request id), so a retried write knows its own. */
     public static final String LAST_DELIVERY_ID = "last_delivery_id";
     /**
-     * Vertical Insure's policy {@code version}, when sent. Also part of the ordering guard: it decides when both the
+     * The provider's version of the object, when it sends one. Part of the ordering guard: it decides when both the
      * stored state and the incoming event carry one.
      */
     public static final String VERSION = "version";
-    // State attributes the providers fill in (each where its events carry it)
-    public static final String IS_ACTIVE = "is_active";
-    public static final String QUOTE = "quote";
-    public static final String QUOTE_ID = "quote_id";
-    public static final String PDF_URL = "pdf_url";
-    public static final String CERTIFICATES = "certificates";
+    // State attributes the indexes project (each provider fills them in where its events carry them; a provider's
+    // other attributes are named in its own package)
     public static final String POLICY = "policy";
-    public static final String POLICY_STATUS = "policy_status";
-    public static final String POLICY_NUMBER = "policy_number";
-    public static final String MASTER_POLICY_ID = "master_policy_id";
-    public static final String CUSTOMER = "customer";
-    public static final String CURRENCY = "currency";
-    public static final String PREMIUM_AMOUNT = "premium_amount";
-    public static final String ISSUED_DATE = "issued_date";
-    public static final String QUOTE_DATE = "quote_date";
     public static final String EFFECTIVE_DATE = "effective_date";
     public static final String EXPIRATION_DATE = "expiration_date";
     public static final String END_DATE = "end_date";
-    /** On a policy an endorsement replaced: the id of the policy that replaced it. */
-    public static final String SUPERSEDED_BY = "superseded_by";
     public static final String UPDATED_AT = "updated_at";
     /** Policies in a status (question 1), with what that list shows ({@link #POLICIES_BY_STATUS_ATTRIBUTES}). */
     public static final String POLICIES_BY_STATUS = "status-policy_id-include";

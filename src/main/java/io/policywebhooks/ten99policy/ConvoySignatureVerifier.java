@@ -6,9 +6,9 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 
-import io.policywebhooks.webhook.Headers;
-import io.policywebhooks.webhook.Hmac;
-import io.policywebhooks.webhook.InvalidSignatureException;
+import io.policywebhooks.provider.Headers;
+import io.policywebhooks.provider.Hmac;
+import io.policywebhooks.provider.InvalidSignatureException;
 
 /**
  * Verifies 1099Policy webhooks, which are delivered by Convoy and signed in one of three forms:

@@ -1,7 +1,7 @@
 package io.policywebhooks.ten99policy;
 
 import static io.policywebhooks.store.Tables.*;
-import static io.policywebhooks.webhook.JsonFields.*;
+import static io.policywebhooks.provider.JsonFields.*;
 
 import java.time.Instant;
 import java.util.HashMap;
@@ -13,16 +13,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.policywebhooks.store.Attributes;
 import io.policywebhooks.store.EventRecord;
 import io.policywebhooks.store.StateUpdate;
-import io.policywebhooks.webhook.Delivery;
-import io.policywebhooks.webhook.Headers;
+import io.policywebhooks.provider.Delivery;
 
 /**
  * Maps a 1099Policy event to what is stored. 1099Policy's docs disagree on the envelope, so both are read: the
  * object directly in {@code data} or in {@code data.object}; the event {@code id} present or not.
  *
  * <p>Identity comes from signed content only: the body's {@code id}, else the SHA-256 of the raw body (a Convoy
- * retry re-signs the same body). Convoy's id headers are not signed, so they are kept as plain attributes and never
- * form a key.
+ * retry re-signs the same body). Convoy's id headers are not signed: {@link Ten99PolicyProvider} keeps them as
+ * plain attributes, never part of a key.
  *
  * <p>Ordering: the state guard key is the event's {@code created} time ({@link Attributes#instant}: seconds,
  * milliseconds or ISO-8601), then a rank that breaks same-millisecond ties by lifecycle (active &lt; cancelled &lt;
@@ -32,23 +31,17 @@ import io.policywebhooks.webhook.Headers;
  */
 public final class Ten99PolicyEvents {
     public static final String PROVIDER = "1099policy";
-    /** Read into {@code convoy_idempotency_key}; the reprocessor hands the stored value back under this name. */
-    public static final String IDEMPOTENCY_KEY_HEADER = "X-Convoy-Idempotency-Key";
-    /** Read into {@code convoy_event_id}. */
-    public static final String EVENT_ID_HEADER = "X-Convoy-Event-ID";
+    // State and event attributes of this provider's own (the shared ones are in Tables)
+    public static final String IS_ACTIVE = "is_active";
+    public static final String QUOTE = "quote";
+    public static final String PDF_URL = "pdf_url";
+    public static final String CERTIFICATES = "certificates";
     /** Longer body ids fall back to the body hash: the key stays far inside DynamoDB's 2,048 bytes. */
     private static final int MAX_ID_CHARS = 256;
-    /**
-     * Longest Convoy id header kept (stored on the event, logged on the request line). The headers are not signed:
-     * a replayed body may come with any. Convoy's ids are short (ULIDs, UUIDs), so a longer value is no id of
-     * Convoy's and is dropped whole rather than cut into something that looks like one.
-     */
-    public static final int MAX_DELIVERY_ID_CHARS = 128;
-
     private Ten99PolicyEvents() {
     }
 
-    public static Delivery map(byte[] rawBody, JsonNode json, Headers headers, Instant receivedAt) {
+    public static Delivery map(byte[] rawBody, JsonNode json, Instant receivedAt) {
         JsonNode root = json != null && json.isObject() ? json : null;
         String type = text(root, "type");
         if (type == null) {
@@ -64,11 +57,8 @@ public final class Ten99PolicyEvents {
                 : "created unreadable: state ordered lowest";
         String eventId = PROVIDER + "#" + eventKey(root, rawBody);
 
-        Map<String, Object> extra = new HashMap<>();
-        putHeader(extra, CONVOY_IDEMPOTENCY_KEY, headers.get(IDEMPOTENCY_KEY_HEADER));
-        putHeader(extra, CONVOY_EVENT_ID, headers.get(EVENT_ID_HEADER));
         EventRecord event = new EventRecord(eventId, PROVIDER, type, objectType, objectId, createdAt, receivedAt,
-                rawBody, json, extra, parseNote);
+                rawBody, json, Map.of(), parseNote);
         StateUpdate state = objectId == null ? null : state(type, object, objectId, eventId, createdAt, receivedAt);
         return new Delivery(event, state == null ? List.of() : List.of(state));
     }
@@ -77,12 +67,6 @@ public final class Ten99PolicyEvents {
     private static String eventKey(JsonNode root, byte[] rawBody) {
         String id = text(root, "id");
         return id != null && !id.isBlank() && id.length() <= MAX_ID_CHARS ? id : Delivery.bodyKey(rawBody);
-    }
-
-    private static void putHeader(Map<String, Object> extra, String name, String value) {
-        if (value != null && !value.isBlank() && value.length() <= MAX_DELIVERY_ID_CHARS) {
-            extra.put(name, value);
-        }
     }
 
     private static JsonNode dataObject(JsonNode root) {

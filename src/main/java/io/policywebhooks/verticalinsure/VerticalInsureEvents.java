@@ -1,7 +1,7 @@
 package io.policywebhooks.verticalinsure;
 
 import static io.policywebhooks.store.Tables.*;
-import static io.policywebhooks.webhook.JsonFields.*;
+import static io.policywebhooks.provider.JsonFields.*;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.policywebhooks.store.Attributes;
 import io.policywebhooks.store.EventRecord;
 import io.policywebhooks.store.StateUpdate;
-import io.policywebhooks.webhook.Delivery;
+import io.policywebhooks.provider.Delivery;
 
 /**
  * Maps a Vertical Insure event ({@code {"event": …, "webhook": …, "data": …}}) to what is stored.
@@ -32,6 +32,19 @@ import io.policywebhooks.webhook.Delivery;
  */
 public final class VerticalInsureEvents {
     public static final String PROVIDER = "vertical-insure";
+    // State and event attributes of this provider's own (the shared ones are in Tables)
+    public static final String IS_TEST = "is_test";
+    public static final String QUOTE_ID = "quote_id";
+    public static final String POLICY_STATUS = "policy_status";
+    public static final String POLICY_NUMBER = "policy_number";
+    public static final String MASTER_POLICY_ID = "master_policy_id";
+    public static final String CUSTOMER = "customer";
+    public static final String CURRENCY = "currency";
+    public static final String PREMIUM_AMOUNT = "premium_amount";
+    public static final String ISSUED_DATE = "issued_date";
+    public static final String QUOTE_DATE = "quote_date";
+    /** On a policy an endorsement replaced: the id of the policy that replaced it. */
+    public static final String SUPERSEDED_BY = "superseded_by";
     static final String SUPERSEDED = "SUPERSEDED";
 
     private VerticalInsureEvents() {

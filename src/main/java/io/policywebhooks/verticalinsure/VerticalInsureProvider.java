@@ -1,36 +1,45 @@
 package io.policywebhooks.verticalinsure;
 
-import jakarta.enterprise.inject.Produces;
-import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.util.List;
 
-import org.eclipse.microprofile.config.Config;
+import com.fasterxml.jackson.databind.JsonNode;
 
-import io.policywebhooks.webhook.WebhookConfig;
-import io.policywebhooks.webhook.WebhookProvider;
-import io.quarkus.runtime.LaunchMode;
-import io.quarkus.runtime.Startup;
+import io.policywebhooks.provider.Delivery;
+import io.policywebhooks.provider.Headers;
+import io.policywebhooks.provider.WebhookProvider;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
-/** Vertical Insure: HMAC-SHA256 of the body, events keyed by body hash. Built at startup to fail fast. */
-public final class VerticalInsureProvider {
+/** Vertical Insure: HMAC-SHA256 of the body ({@link VerticalInsureSignatureVerifier}), events keyed by body hash. */
+@RegisterForReflection // instantiated by ServiceLoader (Providers), also in the native executable
+public final class VerticalInsureProvider implements WebhookProvider {
     /** The signature keys, comma-separated; read literally (no {@code ${…}} expansion). */
-    public static final String KEYS_VARIABLE = "VERTICAL_INSURE_SIGNATURE_KEYS";
+    public static final String SECRETS_VARIABLE = "VERTICAL_INSURE_SIGNATURE_KEYS";
     /** Used when VERTICAL_INSURE_SIGNATURE_KEYS is unset outside production; refused in production. */
-    public static final String LOCAL_KEY = "local-vertical-insure-key";
+    public static final String LOCAL_SECRET = "local-vertical-insure-key";
 
-    private VerticalInsureProvider() {
+    @Override
+    public String name() {
+        return VerticalInsureEvents.PROVIDER;
     }
 
-    /**
-     * @param variables the application's configuration, where {@link #KEYS_VARIABLE} is found among the environment
-     *            variables
-     */
-    @Produces
-    @Singleton
-    @Startup
-    public static WebhookProvider create(Config variables) {
-        VerticalInsureSignatureVerifier verifier = new VerticalInsureSignatureVerifier(
-                WebhookConfig.secrets(variables, KEYS_VARIABLE, LOCAL_KEY, LaunchMode.current()));
-        return new WebhookProvider(VerticalInsureEvents.PROVIDER, KEYS_VARIABLE, verifier::verify,
-                (rawBody, json, headers, receivedAt) -> VerticalInsureEvents.map(rawBody, json, receivedAt));
+    @Override
+    public String secretsVariable() {
+        return SECRETS_VARIABLE;
+    }
+
+    @Override
+    public String localSecret() {
+        return LOCAL_SECRET;
+    }
+
+    @Override
+    public Verifier verifier(List<String> secrets, VerifierSettings settings) {
+        return new VerticalInsureSignatureVerifier(secrets)::verify;
+    }
+
+    @Override
+    public Delivery map(byte[] rawBody, JsonNode json, Headers headers, Instant receivedAt) {
+        return VerticalInsureEvents.map(rawBody, json, receivedAt);
     }
 }

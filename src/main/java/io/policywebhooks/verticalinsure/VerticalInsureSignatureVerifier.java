@@ -2,9 +2,9 @@ package io.policywebhooks.verticalinsure;
 
 import java.util.List;
 
-import io.policywebhooks.webhook.Headers;
-import io.policywebhooks.webhook.Hmac;
-import io.policywebhooks.webhook.InvalidSignatureException;
+import io.policywebhooks.provider.Headers;
+import io.policywebhooks.provider.Hmac;
+import io.policywebhooks.provider.InvalidSignatureException;
 
 /**
  * Verifies Vertical Insure webhooks: {@code VerticalInsure-Signature} is the hex HMAC-SHA256 of the raw body

@@ -13,8 +13,10 @@ import jakarta.ws.rs.core.Response;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 
+import io.policywebhooks.provider.Headers;
+
 /**
- * The HTTP edge: {@code POST /webhooks/<provider name>} to the {@link WebhookProvider} bean of that name (404 for
+ * The HTTP edge: {@code POST /webhooks/<provider name>} to the provider of that name (404 for
  * any other), raw body and headers in, one call to {@link WebhookService}, a status and small JSON out. The Lambda
  * invocation and the API Gateway event (request-scoped beans of the Lambda HTTP extension) give only their request
  * ids, for the log line.
@@ -35,11 +37,11 @@ public class WebhookResource {
     @Path("/{provider}")
     public Response receive(@PathParam("provider") String name, byte[] body, @Context HttpHeaders headers,
             @Context com.amazonaws.services.lambda.runtime.Context lambda, @Context APIGatewayV2HTTPEvent event) {
-        WebhookProvider provider = providers.get(name);
-        if (provider == null) {
+        Endpoint endpoint = providers.get(name);
+        if (endpoint == null) {
             throw new NotFoundException(); // answered by ErrorAnswers as {"error":"not found"}
         }
-        Outcome outcome = service.receive(provider, body == null ? new byte[0] : body,
+        Outcome outcome = service.receive(endpoint, body == null ? new byte[0] : body,
                 Headers.ofMulti(headers.getRequestHeaders()), Invocation.of(lambda, event));
         return Response.status(outcome.status()).type(MediaType.APPLICATION_JSON).entity(Answer.of(outcome)).build();
     }

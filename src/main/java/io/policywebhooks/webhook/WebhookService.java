@@ -1,8 +1,6 @@
 package io.policywebhooks.webhook;
 
-import java.io.IOException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,16 +12,17 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.policywebhooks.provider.Delivery;
+import io.policywebhooks.provider.Headers;
+import io.policywebhooks.provider.InvalidSignatureException;
+import io.policywebhooks.provider.Mapping;
+import io.policywebhooks.provider.WebhookProvider;
 import io.policywebhooks.store.Attempt;
 import io.policywebhooks.store.StateUpdate;
-import io.policywebhooks.store.Tables;
 import io.policywebhooks.store.WebhookStore;
 import io.quarkus.runtime.Startup;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -39,15 +38,6 @@ public class WebhookService {
     /** Request log lines are pure JSON (see application.properties) so CloudWatch can filter on their fields. */
     private static final Logger REQUESTS = Logger.getLogger("io.policywebhooks.requests");
     private static final Logger LOG = Logger.getLogger(WebhookService.class);
-
-    /** Exact numbers (no double rounding) so the stored map holds what the provider sent. */
-    static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
-
-    /** Event attributes that are the provider's delivery ids, logged too. */
-    private static final List<String> DELIVERY_IDS = List.of(Tables.CONVOY_EVENT_ID, Tables.CONVOY_IDEMPOTENCY_KEY);
 
     private final WebhookStore store;
     private final Clock clock;
@@ -89,15 +79,16 @@ public class WebhookService {
      * Handles one delivery: every expected case (too large, empty, not authentic, stored, storage failing) is an
      * {@link Outcome}. Only a bug escapes as an exception, answered 500 by {@link ErrorAnswers}.
      */
-    public Outcome receive(WebhookProvider provider, byte[] rawBody, Headers headers) {
-        return receive(provider, rawBody, headers, Invocation.NONE);
+    public Outcome receive(Endpoint endpoint, byte[] rawBody, Headers headers) {
+        return receive(endpoint, rawBody, headers, Invocation.NONE);
     }
 
     /**
-     * As {@link #receive(WebhookProvider, byte[], Headers)}, in a Lambda invocation: its ids go into the log line,
+     * As {@link #receive(Endpoint, byte[], Headers)}, in a Lambda invocation: its ids go into the log line,
      * its remaining time bounds the DynamoDB calls.
      */
-    public Outcome receive(WebhookProvider provider, byte[] rawBody, Headers headers, Invocation invocation) {
+    public Outcome receive(Endpoint endpoint, byte[] rawBody, Headers headers, Invocation invocation) {
+        WebhookProvider provider = endpoint.provider();
         long startNanos = System.nanoTime();
         long startMillis = clock.millis(); // the metrics' timestamp
         String type = null;
@@ -109,7 +100,7 @@ public class WebhookService {
             } else if (rawBody.length == 0) {
                 outcome = Outcome.empty(); // no provider sends an empty event; nothing to store
             } else {
-                provider.verify(rawBody, headers);
+                endpoint.verifier().verify(rawBody, headers);
                 Delivery delivery = map(provider, rawBody, headers);
                 type = delivery.event().type();
                 extra = delivery.event().extra() == null ? Map.of() : delivery.event().extra();
@@ -118,20 +109,16 @@ public class WebhookService {
         } catch (InvalidSignatureException e) {
             outcome = Outcome.rejected(e.getMessage());
         }
-        log(provider.name(), type, extra, outcome, invocation, startMillis, startNanos);
+        log(provider, type, extra, outcome, invocation, startMillis, startNanos);
         return outcome;
     }
 
     private Delivery map(WebhookProvider provider, byte[] rawBody, Headers headers) {
-        Instant receivedAt = clock.instant();
-        JsonNode json = parse(rawBody);
-        try {
-            return provider.map(rawBody, json, headers, receivedAt);
-        } catch (RuntimeException e) {
-            // An authentic event is never dropped: keep it raw under its body hash.
-            LOG.warnf("could not map a %s event (%s); storing it raw", provider.name(), e.getClass().getName());
-            return Delivery.raw(provider.name(), rawBody, json, receivedAt);
+        Mapping mapping = Mapping.of(provider, rawBody, headers, clock.instant());
+        if (mapping.failed()) {
+            LOG.warnf("could not map a %s event (%s); storing it raw", provider.name(), mapping.failure());
         }
+        return mapping.delivery();
     }
 
     private Outcome store(Delivery delivery, Attempt attempt) {
@@ -156,24 +143,15 @@ public class WebhookService {
         }
     }
 
-    /** The body as parsed JSON, or null when it is not JSON: also how the reprocessor re-reads a stored body. */
-    public static JsonNode parse(byte[] rawBody) {
-        try {
-            return JSON.readTree(rawBody);
-        } catch (IOException | RuntimeException notJson) {
-            return null;
-        }
-    }
-
     /**
      * The request's one log line: pure JSON on one line (Logs Insights and metric filters read its fields) and an EMF
      * document. {@code cold_start} is present, true, on the first request of the instance only.
      */
-    private void log(String provider, String type, Map<String, Object> extra, Outcome outcome, Invocation ids,
+    private void log(WebhookProvider provider, String type, Map<String, Object> extra, Outcome outcome, Invocation ids,
             long startMillis, long startNanos) {
         double durationMs = (System.nanoTime() - startNanos) / 1_000_000.0;
-        ObjectNode line = JSON.createObjectNode()
-                .put("provider", provider)
+        ObjectNode line = JsonNodeFactory.instance.objectNode()
+                .put("provider", provider.name())
                 .put("type", type)
                 .put("event_id", outcome.eventId())
                 .put("outcome", outcome.kind().name().toLowerCase(Locale.ROOT))
@@ -199,9 +177,9 @@ public class WebhookService {
             line.put("cause", outcome.cause());
         }
         // The provider's own delivery ids (authentic deliveries only), to find a line from the provider's delivery log.
-        for (String id : DELIVERY_IDS) {
-            if (extra.get(id) instanceof String value) {
-                line.put(id, value);
+        for (WebhookProvider.KeptHeader kept : provider.keptHeaders()) {
+            if (extra.get(kept.attribute()) instanceof String value) {
+                line.put(kept.attribute(), value);
             }
         }
         if (ids.lambdaRequestId() != null) {

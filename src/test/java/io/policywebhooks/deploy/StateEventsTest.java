@@ -38,6 +38,8 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 
+import io.policywebhooks.provider.Providers;
+import io.policywebhooks.webhook.Endpoint;
 import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.local.LocalDynamoDb;
 import io.policywebhooks.reprocess.Reprocess;
@@ -46,9 +48,9 @@ import io.policywebhooks.store.Tables;
 import io.policywebhooks.store.WebhookStore;
 import io.policywebhooks.ten99policy.Ten99PolicyEvents;
 import io.policywebhooks.verticalinsure.VerticalInsureEvents;
-import io.policywebhooks.webhook.Headers;
+import io.policywebhooks.provider.Headers;
 import io.policywebhooks.webhook.Outcome;
-import io.policywebhooks.webhook.WebhookProvider;
+import io.policywebhooks.provider.WebhookProvider;
 import io.policywebhooks.webhook.WebhookService;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -75,7 +77,7 @@ class StateEventsTest {
     private static final String VI_BOUND_ID = "vi-lifecycle-bound";
     private static final String VI_REPLACEMENT_ID = "vi-lifecycle-replacement";
     /** Personal data, nested documents, links, and the store's own bookkeeping (docs/events.md). */
-    private static final Set<String> NOT_PUBLISHED = Set.of(Tables.CUSTOMER, Tables.CERTIFICATES, Tables.PDF_URL,
+    private static final Set<String> NOT_PUBLISHED = Set.of(VerticalInsureEvents.CUSTOMER, Ten99PolicyEvents.CERTIFICATES, Ten99PolicyEvents.PDF_URL,
             Tables.LAST_EVENT_ORDER, Tables.LAST_DELIVERY_ID);
 
     /** A pipe of template.yaml: what it reads and what it does to each record. */
@@ -359,8 +361,8 @@ class StateEventsTest {
     private static void deliver(String scenario, String provider, byte[] body) {
         WebhookService service = new WebhookService(new WebhookStore(recorder, tables), Clock.systemUTC(),
                 WebhookService.MAX_BODY_BYTES_LIMIT);
-        WebhookProvider unsigned = new WebhookProvider(provider, "UNUSED", (b, h) -> {
-        }, Reprocess.MAPPERS.get(provider));
+        Endpoint unsigned = new Endpoint(Providers.named(provider), (b, h) -> {
+        });
         Outcome[] outcome = new Outcome[1];
         for (RecordingDynamoDb.Write write : recorder.record(
                 () -> outcome[0] = service.receive(unsigned, body, Headers.of(Map.of())))) {

@@ -337,6 +337,8 @@ class TemplateAgreementTest {
         }
         Set<String> expected = new TreeSet<>(read.keySet());
         expected.addAll(SECRET_VARIABLES);
+        Signers.production().forEach(signer -> read.putAll(signer.webhookProvider().settingsVariables()));
+        expected.addAll(read.keySet());
         expected.add(RUNTIME_ONLY_VARIABLE);
         assertEquals(expected, declared, "Function Environment.Variables vs. ${VAR}s of application.properties (+ "
                 + SECRET_VARIABLES + " read by the providers, + " + RUNTIME_ONLY_VARIABLE + ")");

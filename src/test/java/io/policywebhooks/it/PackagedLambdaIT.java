@@ -39,7 +39,7 @@ import io.policywebhooks.ten99policy.Ten99PolicySigner;
 import io.policywebhooks.verticalinsure.VerticalInsureEvents;
 import io.policywebhooks.verticalinsure.VerticalInsureProvider;
 import io.policywebhooks.verticalinsure.VerticalInsureSigner;
-import io.policywebhooks.webhook.Delivery;
+import io.policywebhooks.provider.Delivery;
 import io.restassured.response.ValidatableResponse;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -85,7 +85,7 @@ class PackagedLambdaIT {
     Map<String, String> lambdaEnvironment() {
         Map<String, String> env = LambdaArtifact.environment(Map.of(
                 Ten99PolicyProvider.SECRETS_VARIABLE, String.join(",", TEN99_SECRETS),
-                VerticalInsureProvider.KEYS_VARIABLE, String.join(",", VI_KEYS)), endpoint);
+                VerticalInsureProvider.SECRETS_VARIABLE, String.join(",", VI_KEYS)), endpoint);
         env.put("HOME", HOME);
         return env;
     }

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -41,10 +42,13 @@ import io.policywebhooks.store.Tables;
 import io.policywebhooks.store.WebhookStore;
 import io.policywebhooks.ten99policy.Ten99PolicyEvents;
 import io.policywebhooks.verticalinsure.VerticalInsureEvents;
-import io.policywebhooks.webhook.Delivery;
-import io.policywebhooks.webhook.Headers;
+import io.policywebhooks.provider.Delivery;
+import io.policywebhooks.provider.Headers;
 import io.policywebhooks.webhook.Outcome;
-import io.policywebhooks.webhook.WebhookProvider;
+import io.policywebhooks.TestProviders;
+import io.policywebhooks.provider.Providers;
+import io.policywebhooks.ten99policy.Ten99PolicyProvider;
+import io.policywebhooks.webhook.Endpoint;
 import io.policywebhooks.webhook.WebhookService;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -107,8 +111,8 @@ class ReprocessTest {
      * The old mapping: no state for policy.cancelled, and its event stored without object id and type, with a parse
      * note today's mapping does not give.
      */
-    private static final WebhookProvider.Mapper IGNORES_CANCELLED = (raw, json, headers, at) -> {
-        Delivery delivery = Ten99PolicyEvents.map(raw, json, headers, at);
+    private static final TestProviders.Mapper IGNORES_CANCELLED = (raw, json, headers, at) -> {
+        Delivery delivery = Ten99PolicyEvents.map(raw, json, at);
         if (!"policy.cancelled".equals(delivery.event().type())) {
             return delivery;
         }
@@ -118,8 +122,8 @@ class ReprocessTest {
     };
 
     /** The old mapping: no state for policy.cancelled; the event as today. */
-    private static final WebhookProvider.Mapper IGNORES_CANCELLED_STATE = (raw, json, headers, at) -> {
-        Delivery delivery = Ten99PolicyEvents.map(raw, json, headers, at);
+    private static final TestProviders.Mapper IGNORES_CANCELLED_STATE = (raw, json, headers, at) -> {
+        Delivery delivery = Ten99PolicyEvents.map(raw, json, at);
         return "policy.cancelled".equals(delivery.event().type()) ? new Delivery(delivery.event(), List.of())
                 : delivery;
     };
@@ -229,7 +233,7 @@ class ReprocessTest {
             ids.add(receive(IGNORES_CANCELLED, policyEvent("evt_" + i, type, "pl_" + i, 100 + i),
                     T0.plusSeconds(60L * i)));
         }
-        String vertical = receive(VerticalInsureEvents.PROVIDER, Reprocess.MAPPERS.get(VerticalInsureEvents.PROVIDER),
+        String vertical = receive(VerticalInsureEvents.PROVIDER, Providers.named(VerticalInsureEvents.PROVIDER)::map,
                 sample("vertical-insure/policy_bind_complete.json"), Headers.of(Map.of()), T0.plusSeconds(150));
         Instant minute2 = T0.plusSeconds(120);
         Instant minute4 = T0.plusSeconds(240);
@@ -286,8 +290,7 @@ class ReprocessTest {
                     T0.plusSeconds(i)));
         }
         Recorder recorder = new Recorder();
-        Reprocessor reprocessor = new Reprocessor(dynamo, tables, Reprocess.MAPPERS, Reprocess.STORED_HEADERS,
-                Clock.systemUTC(), null, 50, Long.MAX_VALUE);
+        Reprocessor reprocessor = new Reprocessor(dynamo, tables, Providers.all(), Clock.systemUTC(), null, 50, Long.MAX_VALUE);
         assertEquals(counts(130, 130, 0, 0, 0),
                 reprocessor.run(Selection.all().withType("policy.cancelled"), false, recorder));
         assertEquals(new TreeSet<>(ids), new TreeSet<>(recorder.selected));
@@ -305,8 +308,7 @@ class ReprocessTest {
         Observed observed = new Observed(dynamo, tables);
         observed.unprocessedRounds = 2; // twice, DynamoDB returns only the first key
         Recorder recorder = new Recorder();
-        assertEquals(counts(5, 5, 0, 0, 0), new Reprocessor(observed, tables, Reprocess.MAPPERS,
-                Reprocess.STORED_HEADERS, Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
+        assertEquals(counts(5, 5, 0, 0, 0), new Reprocessor(observed, tables, Providers.all(), Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
                 .run(Selection.all().withType("policy.cancelled"), false, recorder));
         assertEquals(new TreeSet<>(ids), new TreeSet<>(recorder.selected));
         assertEquals(3, observed.batchGets);
@@ -337,7 +339,7 @@ class ReprocessTest {
 
     @Test
     void aMappingThatNowGivesAnotherIdKeepsTheStoredKey() {
-        WebhookProvider.Mapper legacyIds = (raw, json, headers, at) -> {
+        TestProviders.Mapper legacyIds = (raw, json, headers, at) -> {
             Delivery d = IGNORES_CANCELLED.map(raw, json, headers, at);
             EventRecord e = d.event();
             return new Delivery(new EventRecord(TEN99 + "#legacy-1", e.provider(), e.type(), e.objectType(),
@@ -361,8 +363,7 @@ class ReprocessTest {
         Observed observed = new Observed(dynamo, tables);
         observed.deleteAfterRead = true; // the item goes away between reading and writing it
         Recorder recorder = new Recorder();
-        assertEquals(counts(1, 0, 0, 0, 1), new Reprocessor(observed, tables, Reprocess.MAPPERS,
-                Reprocess.STORED_HEADERS, Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
+        assertEquals(counts(1, 0, 0, 0, 1), new Reprocessor(observed, tables, Providers.all(), Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
                 .run(Selection.all(), false, recorder));
         assertEquals(Map.of(id, "the event item no longer exists"), recorder.failed);
         assertTrue(everything().get("events").isEmpty(), "not re-created");
@@ -370,19 +371,20 @@ class ReprocessTest {
     }
 
     @Test
-    void theMappingGetsTheStoredConvoyHeaders() {
-        receive(TEN99, Ten99PolicyEvents::map, policyEvent("evt_a", "policy.active", "pl_1", 100),
+    void theMappingGetsTheStoredKeptHeadersBack() {
+        receive(TEN99, Providers.named(TEN99)::map, policyEvent("evt_a", "policy.active", "pl_1", 100),
                 Headers.of(Map.of("X-Convoy-Idempotency-Key", "idem-1", "X-Convoy-Event-ID", "cv-1")), T0);
-        List<Map<String, Object>> seen = new ArrayList<>();
-        WebhookProvider.Mapper spy = (raw, json, headers, at) -> {
-            Delivery delivery = Ten99PolicyEvents.map(raw, json, headers, at);
-            seen.add(delivery.event().extra());
-            return delivery;
+        List<List<String>> seen = new ArrayList<>();
+        TestProviders.Mapper spy = (raw, json, headers, at) -> {
+            seen.add(Arrays.asList(headers.get(Ten99PolicyProvider.IDEMPOTENCY_KEY_HEADER),
+                    headers.get(Ten99PolicyProvider.EVENT_ID_HEADER)));
+            return Ten99PolicyEvents.map(raw, json, at);
         };
-        assertEquals(counts(1, 0, 1, 0, 0), new Reprocessor(dynamo, tables, Map.of(TEN99, spy),
-                Reprocess.STORED_HEADERS, Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
-                .run(Selection.all(), false, new Recorder()));
-        assertEquals(List.of(Map.of(Tables.CONVOY_IDEMPOTENCY_KEY, "idem-1", Tables.CONVOY_EVENT_ID, "cv-1")), seen);
+        // Already right: the kept headers are the delivery's, so they stay as stored.
+        assertEquals(counts(1, 0, 1, 0, 0), new Reprocessor(dynamo, tables,
+                List.of(TestProviders.mappingWith(Providers.named(TEN99), spy)), Clock.systemUTC(), null, 1000,
+                Long.MAX_VALUE).run(Selection.all(), false, new Recorder()));
+        assertEquals(List.of(List.of("idem-1", "cv-1")), seen);
     }
 
     /**
@@ -391,12 +393,11 @@ class ReprocessTest {
      */
     @Test
     void numbersTrimmedAsDynamoDbReturnsThemAreNoChange() {
-        receive(Ten99PolicyEvents::map, policyEvent("evt_a", "policy.active", "pl_1", 100), T0);
+        receive(Providers.named(TEN99)::map, policyEvent("evt_a", "policy.active", "pl_1", 100), T0);
         Observed observed = new Observed(dynamo, tables);
         observed.trimNumbers = true;
         Map<String, List<Map<String, AttributeValue>>> before = everything();
-        assertEquals(counts(1, 0, 1, 0, 0), new Reprocessor(observed, tables, Reprocess.MAPPERS,
-                Reprocess.STORED_HEADERS, Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
+        assertEquals(counts(1, 0, 1, 0, 0), new Reprocessor(observed, tables, Providers.all(), Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
                 .run(Selection.all(), false, new Recorder()));
         assertEquals(before, everything());
     }
@@ -406,8 +407,7 @@ class ReprocessTest {
         receive(IGNORES_CANCELLED, policyEvent("evt_c", "policy.cancelled", "pl_1", 100), T0);
         receive(IGNORES_CANCELLED, assignmentEvent("evt_s", "assignment.cancelled", "as_1", 100), T0);
         Observed observed = new Observed(dynamo, tables);
-        Reprocessor reprocessor = new Reprocessor(observed, tables, Reprocess.MAPPERS, Reprocess.STORED_HEADERS,
-                Clock.systemUTC(), null, 1000, Long.MAX_VALUE);
+        Reprocessor reprocessor = new Reprocessor(observed, tables, Providers.all(), Clock.systemUTC(), null, 1000, Long.MAX_VALUE);
         reprocessor.run(Selection.all().withType("policy.cancelled"), true, new Recorder());
         reprocessor.run(Selection.all().withType("policy.cancelled"), false, new Recorder());
         reprocessor.run(Selection.all().withEventIds(List.of(TEN99 + "#evt_s")), false, new Recorder());
@@ -462,33 +462,33 @@ class ReprocessTest {
     // ------------------------------------------------------------------------------------------------ repairs
 
     /** An earlier mapping that wrote the policy's {@code quote} wrong and set a {@code job} a policy never has. */
-    private static final WebhookProvider.Mapper WRONG_QUOTE = changedStates(state -> {
-        state.attributes().put(Tables.QUOTE, "qt_wrong");
+    private static final TestProviders.Mapper WRONG_QUOTE = changedStates(state -> {
+        state.attributes().put(Ten99PolicyEvents.QUOTE, "qt_wrong");
         state.attributes().put(Tables.JOB, "jb_wrong");
         return state;
     });
 
     /** An earlier mapping that keyed the policy's state by its contractor instead of its id. */
-    private static final WebhookProvider.Mapper WRONG_KEY = changedStates(state -> new StateUpdate(state.kind(),
+    private static final TestProviders.Mapper WRONG_KEY = changedStates(state -> new StateUpdate(state.kind(),
             (String) state.attributes().get(Tables.CONTRACTOR), state.version(), state.orderKey(),
             state.attributes()));
 
     /** An earlier mapping that ranked policy.active as high as policy.reactivated (3 instead of 1). */
-    private static final WebhookProvider.Mapper ACTIVE_TOO_HIGH = (raw, json, headers, at) -> {
-        Delivery today = Ten99PolicyEvents.map(raw, json, headers, at);
+    private static final TestProviders.Mapper ACTIVE_TOO_HIGH = (raw, json, headers, at) -> {
+        Delivery today = Ten99PolicyEvents.map(raw, json, at);
         if (!"policy.active".equals(today.event().type())) {
             return today;
         }
         JsonNode reactivated = ((ObjectNode) json.deepCopy()).put("type", "policy.reactivated");
-        return new Delivery(today.event(), Ten99PolicyEvents.map(raw, reactivated, headers, at).states());
+        return new Delivery(today.event(), Ten99PolicyEvents.map(raw, reactivated, at).states());
     };
 
     /** Today's 1099Policy mapping with each state changed as an earlier mapping made it. */
-    private static WebhookProvider.Mapper changedStates(UnaryOperator<StateUpdate> change) {
-        return changedStates(Ten99PolicyEvents::map, change);
+    private static TestProviders.Mapper changedStates(UnaryOperator<StateUpdate> change) {
+        return changedStates(Providers.named(TEN99)::map, change);
     }
 
-    private static WebhookProvider.Mapper changedStates(WebhookProvider.Mapper mapper,
+    private static TestProviders.Mapper changedStates(TestProviders.Mapper mapper,
             UnaryOperator<StateUpdate> change) {
         return (raw, json, headers, at) -> {
             Delivery today = mapper.map(raw, json, headers, at);
@@ -499,11 +499,11 @@ class ReprocessTest {
     @Test
     void aWrongAttributeTheSameEventWroteIsRepaired() {
         String id = receive(WRONG_QUOTE, policyEvent("evt_a", "policy.active", "pl_1", 100), T0);
-        assertEquals("qt_wrong", policy("pl_1").get(Tables.QUOTE).s());
+        assertEquals("qt_wrong", policy("pl_1").get(Ten99PolicyEvents.QUOTE).s());
 
         assertEquals(counts(1, 1, 0, 0, 0), reprocessor(null).run(Selection.all(), false, new Recorder()));
         Map<String, AttributeValue> repaired = policy("pl_1");
-        assertEquals("qt_1", repaired.get(Tables.QUOTE).s());
+        assertEquals("qt_1", repaired.get(Ten99PolicyEvents.QUOTE).s());
         assertNull(repaired.get(Tables.JOB), "what the mapping no longer gives for its last event is removed");
         assertEquals(id, repaired.get(Tables.LAST_EVENT_ID).s());
 
@@ -538,14 +538,13 @@ class ReprocessTest {
 
     @Test
     void aMappingThatThrowsFailsTheEventAndLeavesItAsStored() {
-        String id = receive(Ten99PolicyEvents::map, policyEvent("evt_a", "policy.active", "pl_1", 100), T0);
+        String id = receive(Providers.named(TEN99)::map, policyEvent("evt_a", "policy.active", "pl_1", 100), T0);
         Map<String, List<Map<String, AttributeValue>>> before = everything();
-        WebhookProvider.Mapper throwing = (raw, json, headers, at) -> {
+        TestProviders.Mapper throwing = (raw, json, headers, at) -> {
             throw new IllegalStateException("a bug in the new mapping");
         };
         Recorder recorder = new Recorder();
-        assertEquals(counts(1, 0, 0, 0, 1), new Reprocessor(dynamo, tables, Map.of(TEN99, throwing),
-                Reprocess.STORED_HEADERS, Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
+        assertEquals(counts(1, 0, 0, 0, 1), new Reprocessor(dynamo, tables, List.of(TestProviders.mappingWith(Providers.named(TEN99), throwing)), Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
                 .run(Selection.all(), false, true, recorder));
         assertEquals(before, everything(), "the event and its state as stored; its state is no orphan");
         assertEquals(Map.of(id, "the mapping threw java.lang.IllegalStateException; the event is left as stored"),
@@ -590,10 +589,9 @@ class ReprocessTest {
         observed.afterStateRead = request -> {
             observed.afterStateRead = r -> {
             };
-            receive(Ten99PolicyEvents::map, policyEvent("evt_n", "policy.cancelled", "pl_1", 200), T0.plusSeconds(60));
+            receive(Providers.named(TEN99)::map, policyEvent("evt_n", "policy.cancelled", "pl_1", 200), T0.plusSeconds(60));
         };
-        assertEquals(counts(1, 0, 0, 1, 0), new Reprocessor(observed, tables, Reprocess.MAPPERS,
-                Reprocess.STORED_HEADERS, Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
+        assertEquals(counts(1, 0, 0, 1, 0), new Reprocessor(observed, tables, Providers.all(), Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
                 .run(Selection.all().withEventIds(List.of(id)), false, new Recorder()));
         Map<String, AttributeValue> state = policy("pl_1");
         assertEquals(List.of(TEN99 + "#evt_n", "CANCELLED"), List.of(state.get(Tables.LAST_EVENT_ID).s(),
@@ -611,7 +609,7 @@ class ReprocessTest {
                 .expressionAttributeValues(Map.of(":newer", s(newer))));
         Recorder recorder = new Recorder();
         assertEquals(new Reprocessor.Summary(1, 1, 0, 0, 0, 1, 0), new Reprocessor(observed, tables,
-                Reprocess.MAPPERS, Reprocess.STORED_HEADERS, Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
+                Providers.all(), Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
                 .run(Selection.all(), false, true, recorder));
         assertEquals(List.of(tables.policies() + " cn_1 names " + id + ": NAMES_ANOTHER_EVENT"), recorder.orphans);
         assertEquals(newer, policy("cn_1").get(Tables.LAST_EVENT_ID).s(), "the newer delivery's state kept");
@@ -625,9 +623,9 @@ class ReprocessTest {
     @Test
     void theVersionGuardHoldsWhenReapplyingVersionedEvents() {
         String vertical = VerticalInsureEvents.PROVIDER;
-        WebhookProvider.Mapper today = Reprocess.MAPPERS.get(vertical);
-        WebhookProvider.Mapper wrongNumber = changedStates(today, state -> {
-            state.attributes().put(Tables.POLICY_NUMBER, "PN-wrong");
+        TestProviders.Mapper today = Providers.named(vertical)::map;
+        TestProviders.Mapper wrongNumber = changedStates(today, state -> {
+            state.attributes().put(VerticalInsureEvents.POLICY_NUMBER, "PN-wrong");
             return state;
         });
         for (boolean forward : new boolean[] {true, false}) {
@@ -651,13 +649,13 @@ class ReprocessTest {
             if (!forward) {
                 java.util.Collections.reverse(ids);
             }
-            assertEquals("PN-wrong", policy("pol_1").get(Tables.POLICY_NUMBER).s());
+            assertEquals("PN-wrong", policy("pol_1").get(VerticalInsureEvents.POLICY_NUMBER).s());
 
             assertEquals(counts(5, 1, 1, 3, 0), reprocessor(null).run(Selection.all().withEventIds(ids), false,
                     new Recorder()), "forward: " + forward);
             Map<String, AttributeValue> first = policy("pol_1");
             assertEquals(List.of("ACTIVE", "2", "PN-2"), List.of(first.get(Tables.STATUS).s(),
-                    first.get(Tables.VERSION).n(), first.get(Tables.POLICY_NUMBER).s()));
+                    first.get(Tables.VERSION).n(), first.get(VerticalInsureEvents.POLICY_NUMBER).s()));
             Map<String, AttributeValue> second = policy("pol_2");
             assertEquals("ACTIVE", second.get(Tables.STATUS).s());
             assertNull(second.get(Tables.VERSION));
@@ -680,12 +678,12 @@ class ReprocessTest {
         assertEquals(counts(1, 1, 0, 0, 0), reprocessor(null).run(Selection.all(), false, new Recorder()));
         Map<String, AttributeValue> after = event(id);
         assertEquals("pl_1", after.get(Tables.OBJECT_ID).s(), "the event was refreshed");
-        for (String kept : Reprocessor.KEPT) {
+        for (String kept : Reprocessor.RECORDED) {
             assertEquals(before.get(kept), after.get(kept), kept);
         }
         assertEquals(List.of("2", "2026-11-30T08:00:00.000Z", "2026-11-30T08:05:00.000Z", "idem-1"),
                 List.of(after.get(Tables.DELIVERIES).n(), after.get(Tables.RECEIVED_AT).s(),
-                        after.get(Tables.LAST_RECEIVED_AT).s(), after.get(Tables.CONVOY_IDEMPOTENCY_KEY).s()));
+                        after.get(Tables.LAST_RECEIVED_AT).s(), after.get(Ten99PolicyProvider.CONVOY_IDEMPOTENCY_KEY).s()));
     }
 
     @Test
@@ -694,8 +692,7 @@ class ReprocessTest {
         Observed observed = new Observed(dynamo, tables);
         observed.failUpdates = WebhookStore.Table.POLICIES;
         Recorder recorder = new Recorder();
-        assertEquals(counts(1, 0, 0, 0, 1), new Reprocessor(observed, tables, Reprocess.MAPPERS,
-                Reprocess.STORED_HEADERS, Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
+        assertEquals(counts(1, 0, 0, 0, 1), new Reprocessor(observed, tables, Providers.all(), Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
                 .run(Selection.all(), false, recorder));
         assertEquals(Map.of(id, "policy_id pl_1: storage: DynamoDbException"), recorder.failed);
         assertEquals("pl_1", event(id).get(Tables.OBJECT_ID).s(), "the event item refreshed all the same");
@@ -759,20 +756,21 @@ class ReprocessTest {
     }
 
     private Reprocessor reprocessor(Integer pageSize) {
-        return new Reprocessor(dynamo, tables, Reprocess.MAPPERS, Reprocess.STORED_HEADERS, Clock.systemUTC(),
+        return new Reprocessor(dynamo, tables, Providers.all(), Clock.systemUTC(),
                 pageSize, 1000, Long.MAX_VALUE);
     }
 
-    private String receive(WebhookProvider.Mapper mapper, byte[] body, Instant at) {
+    private String receive(TestProviders.Mapper mapper, byte[] body, Instant at) {
         return receive(TEN99, mapper, body, Headers.of(Map.of()), at);
     }
 
     /** Through the real flow (signature check skipped: the reprocessor never checks one). */
-    private String receive(String provider, WebhookProvider.Mapper mapper, byte[] body, Headers headers, Instant at) {
+    private String receive(String provider, TestProviders.Mapper mapper, byte[] body, Headers headers, Instant at) {
         WebhookService service = new WebhookService(new WebhookStore(dynamo, tables), Clock.fixed(at, ZoneOffset.UTC),
                 WebhookService.MAX_BODY_BYTES_LIMIT);
-        Outcome outcome = service.receive(new WebhookProvider(provider, "UNUSED", (b, h) -> {
-        }, mapper), body, headers);
+        Outcome outcome = service.receive(new Endpoint(TestProviders.mappingWith(Providers.named(provider), mapper),
+                (b, h) -> {
+                }), body, headers);
         assertEquals(200, outcome.status(), outcome.toString());
         return outcome.eventId();
     }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import io.policywebhooks.Signers;
 import io.policywebhooks.WebhookSigner;
-import io.policywebhooks.webhook.WebhookProvider;
+import io.policywebhooks.provider.WebhookProvider;
 import io.policywebhooks.webhook.WebhookProviders;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -54,10 +54,10 @@ class SendSamplesTest {
     /** What the shared tests cover is what the application serves: one signer, with samples, per provider bean. */
     @Test
     void everyRegisteredProviderHasASignerAndSamples() throws Exception {
-        assertEquals(providers.all().stream().map(WebhookProvider::name).sorted().toList(),
+        assertEquals(providers.all().stream().map(e -> e.provider().name()).sorted().toList(),
                 Signers.all().stream().map(WebhookSigner::provider).toList());
         for (WebhookSigner signer : Signers.all()) {
-            assertEquals(signer.secretsVariable(), providers.get(signer.provider()).secretsVariable());
+            assertEquals(signer.secretsVariable(), providers.get(signer.provider()).provider().secretsVariable());
             assertTrue(sampleCount(signer) > 0, "samples of " + signer.provider());
         }
         assertEquals(List.of("1099policy", "vertical-insure"),

@@ -10,9 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.policywebhooks.store.Attributes;
 import io.policywebhooks.store.EventRecord;
 import io.policywebhooks.store.StateUpdate;
-import io.policywebhooks.webhook.Delivery;
-import io.policywebhooks.webhook.Headers;
-import io.policywebhooks.webhook.JsonFields;
+import io.policywebhooks.provider.Delivery;
+import io.policywebhooks.provider.Headers;
+import io.policywebhooks.provider.JsonFields;
 
 /**
  * {@code {"type": "policy.<status>", "timestamp": "<ISO-8601>", "data": {"id": …}}}: a policy state ordered by the

@@ -1,37 +1,52 @@
 package io.policywebhooks.standardwebhooks;
 
-import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 
-import jakarta.enterprise.inject.Produces;
-import jakarta.inject.Singleton;
+import com.fasterxml.jackson.databind.JsonNode;
 
-import org.eclipse.microprofile.config.Config;
-
-import io.policywebhooks.webhook.WebhookConfig;
-import io.policywebhooks.webhook.WebhookProvider;
-import io.quarkus.runtime.LaunchMode;
-import io.quarkus.runtime.Startup;
+import io.policywebhooks.provider.Delivery;
+import io.policywebhooks.provider.Headers;
+import io.policywebhooks.provider.WebhookProvider;
 
 /**
- * A third provider that exists only in the tests: it proves that a provider is one package (this one, its samples
- * under samples/standard-webhooks/, and, for a real one, its block in template.yaml), found by the shared code and
- * tests without being listed anywhere.
+ * A provider that exists only in the tests: it proves that a provider is one package (this one, its samples under
+ * samples/standard-webhooks/, its line in META-INF/services and, for a real one, its block in template.yaml), found
+ * by the shared code and tests without being listed anywhere else.
  */
-public final class StandardWebhooksProvider {
+public final class StandardWebhooksProvider implements WebhookProvider {
     public static final String SECRETS_VARIABLE = "STANDARD_WEBHOOKS_SECRETS";
     public static final String LOCAL_SECRET = "local-standard-webhooks-secret";
+    /** Standard Webhooks' message id header, kept like Convoy's delivery ids. */
+    static final String MESSAGE_ID = "webhook_message_id";
 
-    private StandardWebhooksProvider() {
+    @Override
+    public String name() {
+        return StandardWebhooksEvents.PROVIDER;
     }
 
-    @Produces
-    @Singleton
-    @Startup
-    public static WebhookProvider create(WebhookConfig config, Config variables, Clock clock) {
-        StandardWebhooksVerifier verifier = new StandardWebhooksVerifier(
-                WebhookConfig.secrets(variables, SECRETS_VARIABLE, LOCAL_SECRET, LaunchMode.current()),
-                config.timestampToleranceSeconds(), clock);
-        return new WebhookProvider(StandardWebhooksEvents.PROVIDER, SECRETS_VARIABLE, verifier::verify,
-                StandardWebhooksEvents::map);
+    @Override
+    public String secretsVariable() {
+        return SECRETS_VARIABLE;
+    }
+
+    @Override
+    public String localSecret() {
+        return LOCAL_SECRET;
+    }
+
+    @Override
+    public Verifier verifier(List<String> secrets, VerifierSettings settings) {
+        return new StandardWebhooksVerifier(secrets, settings.timestampToleranceSeconds(), settings.clock())::verify;
+    }
+
+    @Override
+    public Delivery map(byte[] rawBody, JsonNode json, Headers headers, Instant receivedAt) {
+        return StandardWebhooksEvents.map(rawBody, json, headers, receivedAt);
+    }
+
+    @Override
+    public List<KeptHeader> keptHeaders() {
+        return List.of(new KeptHeader(MESSAGE_ID, "webhook-id"));
     }
 }

@@ -11,26 +11,6 @@ import io.policywebhooks.WebhookSigner;
 /** Signs as a Standard Webhooks sender; option {@code id} sets {@code webhook-id} (default: a new one each time). */
 public final class StandardWebhooksSigner implements WebhookSigner {
     @Override
-    public Class<?> providerClass() {
-        return StandardWebhooksProvider.class;
-    }
-
-    @Override
-    public String provider() {
-        return StandardWebhooksEvents.PROVIDER;
-    }
-
-    @Override
-    public String secretsVariable() {
-        return StandardWebhooksProvider.SECRETS_VARIABLE;
-    }
-
-    @Override
-    public String localSecret() {
-        return StandardWebhooksProvider.LOCAL_SECRET;
-    }
-
-    @Override
     public Map<String, String> headers(String secret, byte[] body, long nowSeconds, Map<String, String> options) {
         String id = options.getOrDefault("id", "msg_" + UUID.randomUUID());
         byte[] mac = Signers.hmac("HmacSHA256", secret, (id + "." + nowSeconds + ".").getBytes(StandardCharsets.UTF_8),

@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
-import io.policywebhooks.webhook.Headers;
-import io.policywebhooks.webhook.Hmac;
-import io.policywebhooks.webhook.InvalidSignatureException;
+import io.policywebhooks.provider.Headers;
+import io.policywebhooks.provider.Hmac;
+import io.policywebhooks.provider.InvalidSignatureException;
 
 /**
  * Standard Webhooks (standardwebhooks.com): {@code webhook-signature: v1,<base64 HMAC-SHA256>} (space-separated, one

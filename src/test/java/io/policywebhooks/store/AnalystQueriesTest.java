@@ -76,7 +76,7 @@ class AnalystQueriesTest {
             "policy-history-full", "policy-state", "contractor-assignments", "contractor-covered-assignments",
             "events-of-type-this-week", "deliveries-of-type");
     /** The shell variable the two-step blocks splice the first step's keys into (at most 100 per batch). */
-    static final String KEYS_VARIABLE = "$keys";
+    static final String SECRETS_VARIABLE = "$keys";
     static final int BATCH_GET_MAX_KEYS = 100;
     /** The event type section 4b shows; the test counts its own type under it. */
     static final String PAYOUT_PLACEHOLDER = "payout_report_published";
@@ -600,11 +600,11 @@ class AnalystQueriesTest {
         Map<String, String> batch = options(block.local().get(1), "batch-get-item", placeholders());
         assertEquals(Set.of("--request-items"), batch.keySet(), block.local().get(1));
         String template = batch.get("--request-items");
-        assertTrue(template.contains(KEYS_VARIABLE), "the keys go in as " + KEYS_VARIABLE + ": " + template);
+        assertTrue(template.contains(SECRETS_VARIABLE), "the keys go in as " + SECRETS_VARIABLE + ": " + template);
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         for (int from = 0; from < keys.size(); from += BATCH_GET_MAX_KEYS) {
             List<Map<String, AttributeValue>> slice = keys.subList(from, Math.min(keys.size(), from + BATCH_GET_MAX_KEYS));
-            JsonNode requestItems = readJson(template.replace(KEYS_VARIABLE, cliJson(slice)));
+            JsonNode requestItems = readJson(template.replace(SECRETS_VARIABLE, cliJson(slice)));
             Map<String, KeysAndAttributes> request = new HashMap<>();
             requestItems.fields().forEachRemaining(table -> {
                 KeysAndAttributes.Builder read = KeysAndAttributes.builder();

@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
+import io.policywebhooks.ten99policy.Ten99PolicyProvider;
+import io.policywebhooks.verticalinsure.VerticalInsureEvents;
 import software.amazon.awssdk.core.SdkBytes;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -231,8 +233,8 @@ class WebhookStoreLimitsTest {
         List<String> leftOut = new ArrayList<>();
         Map<String, AttributeValue> item = WebhookStore.eventItem(event, leftOut);
         assertEquals(List.of(), leftOut);
-        assertEquals(AttributeValue.fromBool(true), item.get(Tables.IS_TEST));
-        assertEquals(AttributeValue.fromS("ev"), item.get(Tables.CONVOY_EVENT_ID));
+        assertEquals(AttributeValue.fromBool(true), item.get(VerticalInsureEvents.IS_TEST));
+        assertEquals(AttributeValue.fromS("ev"), item.get(Ten99PolicyProvider.CONVOY_EVENT_ID));
         assertEquals(AttributeValue.fromS("2025-05-06T07:08:09.000Z"), item.get(Tables.CREATED_AT));
         assertEquals(AttributeValue.fromS("created unreadable"), item.get(Tables.PARSE_NOTE));
         assertEquals(AttributeValue.fromM(Map.of()), item.get(Tables.PAYLOAD));

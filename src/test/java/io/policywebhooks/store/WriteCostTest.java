@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.policywebhooks.ten99policy.Ten99PolicyEvents;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 
@@ -84,7 +85,7 @@ class WriteCostTest {
     @Test
     void anUpdatePaysTheLargerOfBeforeAndAfter() {
         Map<String, AttributeValue> large = policy("ACTIVE", "t1");
-        large.put(Tables.CERTIFICATES, s("c".repeat(2900)));
+        large.put(Ten99PolicyEvents.CERTIFICATES, s("c".repeat(2900)));
         Map<String, AttributeValue> small = policy("ACTIVE", "t2");
         assertEquals(3L, WriteCost.units(POLICIES, large, small, true).get(WriteCost.TABLE));
         assertEquals(3L, WriteCost.units(POLICIES, small, large, true).get(WriteCost.TABLE));

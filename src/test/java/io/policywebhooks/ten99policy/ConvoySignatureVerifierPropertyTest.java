@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier.Encoding;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier.Hash;
 import io.policywebhooks.webhook.Gen;
-import io.policywebhooks.webhook.Headers;
-import io.policywebhooks.webhook.InvalidSignatureException;
+import io.policywebhooks.provider.Headers;
+import io.policywebhooks.provider.InvalidSignatureException;
 
 /**
  * Properties of {@link ConvoySignatureVerifier} over random headers and bodies (see {@link

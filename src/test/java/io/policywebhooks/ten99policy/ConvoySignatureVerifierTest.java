@@ -26,8 +26,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.policywebhooks.webhook.Headers;
-import io.policywebhooks.webhook.InvalidSignatureException;
+import io.policywebhooks.provider.Headers;
+import io.policywebhooks.provider.InvalidSignatureException;
 
 /**
  * Known-answer vectors computed independently with Python's hmac module:

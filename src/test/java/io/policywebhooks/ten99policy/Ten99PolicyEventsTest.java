@@ -16,10 +16,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.policywebhooks.provider.WebhookProvider;
+import io.policywebhooks.provider.Mapping;
 import io.policywebhooks.store.EventRecord;
 import io.policywebhooks.store.StateUpdate;
-import io.policywebhooks.webhook.Delivery;
-import io.policywebhooks.webhook.Headers;
+import io.policywebhooks.provider.Delivery;
+import io.policywebhooks.provider.Headers;
 
 /** The 1099Policy mapping in plain JUnit: identity from signed content, ordering keys, states per event type. */
 class Ten99PolicyEventsTest {
@@ -28,7 +30,7 @@ class Ten99PolicyEventsTest {
 
     static Delivery map(String body, Map<String, String> headers) throws Exception {
         byte[] raw = body.getBytes(StandardCharsets.UTF_8);
-        return Ten99PolicyEvents.map(raw, JSON.readTree(raw), Headers.of(headers), RECEIVED);
+        return Mapping.of(new Ten99PolicyProvider(), raw, Headers.of(headers), RECEIVED).delivery();
     }
 
     static Delivery map(String body) throws Exception {
@@ -54,14 +56,14 @@ class Ten99PolicyEventsTest {
     /** The Convoy id headers are unsigned hints: one longer than any Convoy id is dropped, not cut. */
     @Test
     void convoyIdHeadersOverTheBoundAreDroppedWhole() throws Exception {
-        int max = Ten99PolicyEvents.MAX_DELIVERY_ID_CHARS;
+        int max = WebhookProvider.MAX_KEPT_HEADER_CHARS;
         String atBound = "e".repeat(max);
         String overBound = "k".repeat(max + 1);
-        EventRecord event = map("{\"type\":\"x\"}", Map.of(Ten99PolicyEvents.EVENT_ID_HEADER, atBound,
-                Ten99PolicyEvents.IDEMPOTENCY_KEY_HEADER, overBound)).event();
+        EventRecord event = map("{\"type\":\"x\"}", Map.of(Ten99PolicyProvider.EVENT_ID_HEADER, atBound,
+                Ten99PolicyProvider.IDEMPOTENCY_KEY_HEADER, overBound)).event();
         assertEquals(Map.of("convoy_event_id", atBound), event.extra(), "kept at the bound, dropped one over it");
-        event = map("{\"type\":\"x\"}", Map.of(Ten99PolicyEvents.EVENT_ID_HEADER, "e".repeat(100_000),
-                Ten99PolicyEvents.IDEMPOTENCY_KEY_HEADER, "idem")).event();
+        event = map("{\"type\":\"x\"}", Map.of(Ten99PolicyProvider.EVENT_ID_HEADER, "e".repeat(100_000),
+                Ten99PolicyProvider.IDEMPOTENCY_KEY_HEADER, "idem")).event();
         assertEquals(Map.of("convoy_idempotency_key", "idem"), event.extra(), "one long header drops only itself");
     }
 

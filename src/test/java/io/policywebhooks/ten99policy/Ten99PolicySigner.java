@@ -8,7 +8,7 @@ import java.util.Map;
 
 import io.policywebhooks.Signers;
 import io.policywebhooks.WebhookSigner;
-import io.policywebhooks.webhook.Hmac;
+import io.policywebhooks.provider.Hmac;
 
 /**
  * Signs as Convoy does for 1099Policy, in its three forms. Options: {@code form} ({@code advanced}, the default;
@@ -17,26 +17,6 @@ import io.policywebhooks.webhook.Hmac;
  */
 public final class Ten99PolicySigner implements WebhookSigner {
     private static final byte[] COMMA = {','};
-
-    @Override
-    public Class<?> providerClass() {
-        return Ten99PolicyProvider.class;
-    }
-
-    @Override
-    public String provider() {
-        return Ten99PolicyEvents.PROVIDER;
-    }
-
-    @Override
-    public String secretsVariable() {
-        return Ten99PolicyProvider.SECRETS_VARIABLE;
-    }
-
-    @Override
-    public String localSecret() {
-        return Ten99PolicyProvider.LOCAL_SECRET;
-    }
 
     @Override
     public Map<String, String> headers(String secret, byte[] body, long nowSeconds, Map<String, String> options) {

@@ -23,8 +23,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.store.Tables;
 import io.policywebhooks.store.WebhookStore;
-import io.policywebhooks.webhook.Delivery;
-import io.policywebhooks.webhook.Headers;
+import io.policywebhooks.provider.Delivery;
+import io.policywebhooks.provider.Headers;
 import io.quarkus.test.junit.QuarkusTest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -280,7 +280,7 @@ class Ten99PolicyWebhookTest {
         byte[] body = utf8("{\"id\":\"" + id + "\",\"type\":\"policy.active\",\"created\":1700000000,"
                 + "\"data\":{\"id\":\"" + policyId + "\"}}");
         // A first attempt that died between the two writes: the event is stored, the state is not.
-        store.putEvent(Ten99PolicyEvents.map(body, new ObjectMapper().readTree(body), Headers.of(Map.of()), Instant.now())
+        store.putEvent(Ten99PolicyEvents.map(body, new ObjectMapper().readTree(body), Instant.now())
                 .event());
         assertTrue(policy(dynamo, policyId).isEmpty());
 

@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.policywebhooks.store.StateUpdate;
-import io.policywebhooks.webhook.Delivery;
+import io.policywebhooks.provider.Delivery;
 
 /** The Vertical Insure mapping in plain JUnit: statuses, ranks, order keys, endorsements. */
 class VerticalInsureEventsTest {

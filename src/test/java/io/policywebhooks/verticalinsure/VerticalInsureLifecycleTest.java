@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.policywebhooks.webhook.Delivery;
-import io.policywebhooks.webhook.Headers;
+import io.policywebhooks.provider.Delivery;
+import io.policywebhooks.provider.Headers;
 import io.policywebhooks.webhook.Outcome;
 import io.policywebhooks.webhook.WebhookProviders;
 import io.policywebhooks.webhook.WebhookService;
@@ -88,7 +88,7 @@ class VerticalInsureLifecycleTest {
     void deliver(byte[] body) {
         Outcome outcome = service.receive(providers.get(VerticalInsureEvents.PROVIDER), body, Headers.of(Map.of(
                 VerticalInsureSignatureVerifier.SIGNATURE_HEADER,
-                VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_KEY, body))));
+                VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_SECRET, body))));
         assertEquals(200, outcome.status());
     }
 

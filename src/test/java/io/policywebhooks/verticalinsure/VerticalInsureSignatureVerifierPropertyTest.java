@@ -19,8 +19,8 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 import io.policywebhooks.webhook.Gen;
-import io.policywebhooks.webhook.Headers;
-import io.policywebhooks.webhook.InvalidSignatureException;
+import io.policywebhooks.provider.Headers;
+import io.policywebhooks.provider.InvalidSignatureException;
 
 /**
  * Properties of {@link VerticalInsureSignatureVerifier} over random headers and bodies (see {@link

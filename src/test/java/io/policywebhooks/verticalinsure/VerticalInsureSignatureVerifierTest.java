@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import io.policywebhooks.webhook.Headers;
-import io.policywebhooks.webhook.InvalidSignatureException;
+import io.policywebhooks.provider.Headers;
+import io.policywebhooks.provider.InvalidSignatureException;
 
 /** Known answers from Python: {@code hmac.new(b'vi_sig_key_test', BODY, hashlib.sha256).hexdigest()}. */
 class VerticalInsureSignatureVerifierTest {

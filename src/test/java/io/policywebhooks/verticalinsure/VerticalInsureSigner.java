@@ -4,30 +4,10 @@ import java.util.Map;
 
 import io.policywebhooks.Signers;
 import io.policywebhooks.WebhookSigner;
-import io.policywebhooks.webhook.Hmac;
+import io.policywebhooks.provider.Hmac;
 
 /** Signs as Vertical Insure does: lower-case hex HMAC-SHA256 of the body, as their Java sample. No options. */
 public final class VerticalInsureSigner implements WebhookSigner {
-    @Override
-    public Class<?> providerClass() {
-        return VerticalInsureProvider.class;
-    }
-
-    @Override
-    public String provider() {
-        return VerticalInsureEvents.PROVIDER;
-    }
-
-    @Override
-    public String secretsVariable() {
-        return VerticalInsureProvider.KEYS_VARIABLE;
-    }
-
-    @Override
-    public String localSecret() {
-        return VerticalInsureProvider.LOCAL_KEY;
-    }
-
     @Override
     public Map<String, String> headers(String secret, byte[] body, long nowSeconds, Map<String, String> options) {
         return Map.of(VerticalInsureSignatureVerifier.SIGNATURE_HEADER, sign(secret, body));

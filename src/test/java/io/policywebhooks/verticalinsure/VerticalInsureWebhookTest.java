@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import io.policywebhooks.webhook.Delivery;
+import io.policywebhooks.provider.Delivery;
 import io.quarkus.test.junit.QuarkusTest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -223,7 +223,7 @@ class VerticalInsureWebhookTest {
     @Test
     void upperCaseHexSignatureIsAccepted() {
         byte[] body = sampleFor("policy_bind_complete", UUID.randomUUID().toString());
-        String upper = VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_KEY, body).toUpperCase(java.util.Locale.ROOT);
+        String upper = VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_SECRET, body).toUpperCase(java.util.Locale.ROOT);
         postVerticalInsure(body, upper).statusCode(200);
     }
 

@@ -1,5 +1,7 @@
 package io.policywebhooks.webhook;
 
+import io.policywebhooks.provider.Headers;
+import io.policywebhooks.provider.Delivery;
 import static io.policywebhooks.Webhooks.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -83,7 +85,7 @@ class ConcurrencyTest {
 
     Outcome vi(byte[] body) {
         return service.receive(providers.get("vertical-insure"), body, Headers.of(Map.of(VerticalInsureSignatureVerifier.SIGNATURE_HEADER,
-                VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_KEY, body))));
+                VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_SECRET, body))));
     }
 
     void assertOneItemWithEveryDeliveryCounted(List<Outcome> outcomes, String eventId) {

@@ -101,9 +101,9 @@ class HostileInputTest {
                 Arguments.of("Vertical Insure: no signature", vi, Map.of(), body, 401, "missing signature"),
                 Arguments.of("Vertical Insure: garbage", vi, Map.of("VerticalInsure-Signature", "zz"), body, 401, "malformed signature"),
                 Arguments.of("Vertical Insure: signature of another body", vi, Map.of("VerticalInsure-Signature",
-                        VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_KEY, other)), body, 401, "signature mismatch"),
+                        VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_SECRET, other)), body, 401, "signature mismatch"),
                 Arguments.of("Vertical Insure: re-serialized JSON", vi, Map.of("VerticalInsure-Signature",
-                        VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_KEY, reserialize(body))), body, 401, "signature mismatch"),
+                        VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_SECRET, reserialize(body))), body, 401, "signature mismatch"),
                 Arguments.of("unknown path", "/webhooks/stripe", Map.of(), body, 404, "not found"),
                 Arguments.of("path below a route", "/webhooks/1099policy/extra", Map.of(), body, 404, "not found"));
     }

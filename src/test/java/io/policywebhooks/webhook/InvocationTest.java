@@ -1,5 +1,8 @@
 package io.policywebhooks.webhook;
 
+import io.policywebhooks.ten99policy.Ten99PolicyProvider;
+import io.policywebhooks.provider.WebhookProvider;
+import io.policywebhooks.provider.Headers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -150,8 +153,8 @@ class InvocationTest {
         WebhookService service = new WebhookService(new WebhookStore(dynamo,
                 new Tables.Names("events", "policies", "assignments")),
                 Clock.fixed(Instant.parse("2026-12-01T00:00:00Z"), ZoneOffset.UTC), 4096);
-        WebhookProvider provider = new WebhookProvider("1099policy", "TEST_SECRETS", (body, headers) -> {
-        }, Ten99PolicyEvents::map);
+        Endpoint provider = new Endpoint(new Ten99PolicyProvider(), (body, headers) -> {
+        });
         byte[] body = ("{\"id\":\"evt_1\",\"type\":\"policy.active\",\"created\":1700000000,"
                 + "\"data\":{\"id\":\"pl_1\"}}").getBytes(StandardCharsets.UTF_8);
         Outcome outcome = service.receive(provider, body, Headers.of(Map.of()),

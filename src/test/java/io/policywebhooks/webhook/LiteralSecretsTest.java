@@ -16,8 +16,11 @@ import java.util.NoSuchElementException;
 
 import org.junit.jupiter.api.Test;
 
+import io.policywebhooks.AppConfig;
+import io.policywebhooks.provider.Headers;
+import io.policywebhooks.provider.InvalidSignatureException;
+import io.policywebhooks.provider.WebhookProvider;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier;
-import io.policywebhooks.ten99policy.Ten99PolicyConfig;
 import io.policywebhooks.ten99policy.Ten99PolicyProvider;
 import io.policywebhooks.ten99policy.Ten99PolicySigner;
 import io.policywebhooks.verticalinsure.VerticalInsureProvider;
@@ -49,23 +52,19 @@ class LiteralSecretsTest {
     static final List<String> TEN99_EXPANDED = List.of("ab$cd", "ky", HOME);
     static final List<String> VI_EXPANDED = List.of("vi$2", "vi-ky", HOME);
 
-    /** application.properties under {@code environment}, with the default (expanding) interceptors. */
-    static SmallRyeConfig applicationConfig(Map<String, String> environment) throws IOException {
-        URL properties = LiteralSecretsTest.class.getClassLoader().getResource("application.properties");
-        return new SmallRyeConfigBuilder().addDefaultInterceptors()
-                .withSources(new PropertiesConfigSource(properties, 250), new EnvConfigSource(environment, 300))
-                .withMapping(WebhookConfig.class).withMapping(Ten99PolicyConfig.class).build();
+    static SmallRyeConfig applicationConfig(Map<String, String> environment) {
+        return AppConfig.read(environment);
     }
 
     static SmallRyeConfig withSecrets(List<String> ten99, List<String> vi) throws IOException {
         return applicationConfig(Map.of(Ten99PolicyProvider.SECRETS_VARIABLE, String.join(",", ten99),
-                VerticalInsureProvider.KEYS_VARIABLE, String.join(",", vi), "HOME", HOME));
+                VerticalInsureProvider.SECRETS_VARIABLE, String.join(",", vi), "HOME", HOME));
     }
 
-    /** As CDI builds it: the mapped settings, the configuration (for the secrets) and a clock. */
-    static WebhookProvider ten99PolicyProvider(SmallRyeConfig config) {
-        return Ten99PolicyProvider.create(config.getConfigMapping(Ten99PolicyConfig.class),
-                config.getConfigMapping(WebhookConfig.class), config, CLOCK);
+    /** As the function builds it at startup: the provider's verifier for the secrets in its variable. */
+    static WebhookProvider.Verifier verifier(SmallRyeConfig config, WebhookProvider provider) {
+        return new WebhookProviders(List.of(provider), config, 300, CLOCK, LaunchMode.NORMAL).get(provider.name())
+                .verifier();
     }
 
     static Headers convoy(String secret) {
@@ -87,8 +86,8 @@ class LiteralSecretsTest {
         assertEquals(String.join(",", "p$q", "ab$cd", "ky", HOME),
                 config.getValue(Ten99PolicyProvider.SECRETS_VARIABLE, String.class));
 
-        WebhookProvider ten99 = ten99PolicyProvider(config);
-        WebhookProvider vi = VerticalInsureProvider.create(config);
+        WebhookProvider.Verifier ten99 = verifier(config, new Ten99PolicyProvider());
+        WebhookProvider.Verifier vi = verifier(config, new VerticalInsureProvider());
         for (String secret : TEN99) {
             assertDoesNotThrow(() -> ten99.verify(BODY, convoy(secret)), secret);
         }
@@ -109,18 +108,18 @@ class LiteralSecretsTest {
         SmallRyeConfig config = withSecrets(List.of(undefined), List.of(undefined));
         // An ordinary read fails on it, which would stop startup.
         assertThrows(NoSuchElementException.class,
-                () -> config.getValue(VerticalInsureProvider.KEYS_VARIABLE, String.class));
+                () -> config.getValue(VerticalInsureProvider.SECRETS_VARIABLE, String.class));
 
-        WebhookProvider ten99 = ten99PolicyProvider(config);
-        WebhookProvider vi = VerticalInsureProvider.create(config);
+        WebhookProvider.Verifier ten99 = verifier(config, new Ten99PolicyProvider());
+        WebhookProvider.Verifier vi = verifier(config, new VerticalInsureProvider());
         assertDoesNotThrow(() -> ten99.verify(BODY, convoy(undefined)));
         assertDoesNotThrow(() -> vi.verify(BODY, verticalInsure(undefined)));
     }
 
     @Test
     void commasSeparateRotatedSecretsAndBlanksAroundThemAreDropped() throws IOException {
-        SmallRyeConfig config = applicationConfig(Map.of(VerticalInsureProvider.KEYS_VARIABLE, " old$ , new$$ "));
-        assertEquals(List.of("old$", "new$$"), WebhookConfig.secrets(config, VerticalInsureProvider.KEYS_VARIABLE,
-                VerticalInsureProvider.LOCAL_KEY, LaunchMode.NORMAL));
+        SmallRyeConfig config = applicationConfig(Map.of(VerticalInsureProvider.SECRETS_VARIABLE, " old$ , new$$ "));
+        assertEquals(List.of("old$", "new$$"), WebhookConfig.secrets(config, VerticalInsureProvider.SECRETS_VARIABLE,
+                VerticalInsureProvider.LOCAL_SECRET, LaunchMode.NORMAL));
     }
 }

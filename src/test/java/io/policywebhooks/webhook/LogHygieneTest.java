@@ -38,7 +38,7 @@ class LogHygieneTest {
                 + "\"first_name\":\"Jane\",\"last_name\":\"" + lastName + "\",\"email_address\":\"" + email + "\"}}}");
         byte[] ten = utf8("{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"policy.active\",\"created\":1700000000,"
                 + "\"data\":{\"id\":\"pl_" + UUID.randomUUID() + "\",\"contractor_email\":\"" + email + "\"}}");
-        String viSignature = VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_KEY, vi);
+        String viSignature = VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_SECRET, vi);
         String tenSignature = convoy(ten);
 
         LogCapture capture = new LogCapture();
@@ -49,7 +49,7 @@ class LogHygieneTest {
             postVerticalInsure(vi, VerticalInsureSigner.sign("wrong-key", vi)).statusCode(401);
             FaultProxy.set(FaultProxy.Mode.DOWN);
             postVerticalInsure(utf8(new String(vi, "UTF-8").replace("ACTIVE", "CANCELED")),
-                    VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_KEY,
+                    VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_SECRET,
                             utf8(new String(vi, "UTF-8").replace("ACTIVE", "CANCELED")))).statusCode(503);
         } finally {
             FaultProxy.set(FaultProxy.Mode.UP);
@@ -68,7 +68,7 @@ class LogHygieneTest {
         assertEquals(List.of("stored:200", "duplicate:200", "stored:200", "rejected:401", "storage_failed:503"), outcomes);
 
         String all = String.join("\n", capture.lines());
-        for (String secret : new String[] {Ten99PolicyProvider.LOCAL_SECRET, VerticalInsureProvider.LOCAL_KEY,
+        for (String secret : new String[] {Ten99PolicyProvider.LOCAL_SECRET, VerticalInsureProvider.LOCAL_SECRET,
                 viSignature, tenSignature.substring(tenSignature.indexOf("v1=") + 3), email, lastName,
                 "email_address", "\"customer\""}) {
             assertFalse(all.contains(secret), "logs must not contain " + secret);

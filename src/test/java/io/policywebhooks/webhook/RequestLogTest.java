@@ -1,5 +1,7 @@
 package io.policywebhooks.webhook;
 
+import io.policywebhooks.provider.InvalidSignatureException;
+import io.policywebhooks.provider.Headers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.policywebhooks.LogCapture;
+import io.policywebhooks.TestProviders;
 
 /**
  * The request log line without Quarkus or storage (the outcomes decided before any write: too large, empty,
@@ -28,10 +31,10 @@ import io.policywebhooks.LogCapture;
  */
 class RequestLogTest {
     static final Instant NOW = Instant.parse("2026-12-01T12:00:00.123Z");
-    static final WebhookProvider PROVIDER = new WebhookProvider("test-provider", "TEST_SECRETS", (body, headers) -> {
-        throw new InvalidSignatureException("signature mismatch");
-    }, (body, json, headers, receivedAt) -> {
+    static final Endpoint PROVIDER = new Endpoint(TestProviders.named("test-provider", (body, json, headers, at) -> {
         throw new AssertionError("a rejected request is never mapped");
+    }), (body, headers) -> {
+        throw new InvalidSignatureException("signature mismatch");
     });
 
     static WebhookService service(String namespace) {

@@ -1,5 +1,6 @@
 package io.policywebhooks.webhook;
 
+import io.policywebhooks.provider.Headers;
 import static io.policywebhooks.Webhooks.*;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;

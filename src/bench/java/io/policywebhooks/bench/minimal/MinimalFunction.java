@@ -4,7 +4,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
@@ -13,19 +12,16 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import io.policywebhooks.store.StateUpdate;
 import io.policywebhooks.store.Tables;
 import io.policywebhooks.store.WebhookStore;
-import io.policywebhooks.ten99policy.Ten99PolicyEvents;
-import io.policywebhooks.verticalinsure.VerticalInsureEvents;
 import io.policywebhooks.webhook.BenchAccess;
-import io.policywebhooks.webhook.Delivery;
-import io.policywebhooks.webhook.Headers;
+import io.policywebhooks.provider.Delivery;
+import io.policywebhooks.provider.Headers;
+import io.policywebhooks.provider.Mapping;
+import io.policywebhooks.provider.Providers;
+import io.policywebhooks.provider.WebhookProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -38,7 +34,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
  *
  * <p>Per request it does only what storing the event needs: the body as bytes, parsed once into a JSON tree with
  * the receiver's parser settings (the stored item holds the parsed payload, so any function storing the same item
- * parses it), the project's own mapping ({@code Ten99PolicyEvents.map} / {@code VerticalInsureEvents.map}) and the
+ * parses it), the project's own mapping step ({@code Mapping.of}, each provider's mapping) and the
  * project's own {@link WebhookStore} issuing the PutItem and the guarded UpdateItem: the very requests (items,
  * condition and update expressions) the receiver issues. It does not verify signatures, check the body size, catch
  * mapping failures or log a line per request; those, with Quarkus and the Lambda HTTP adapter, are the receiver's
@@ -56,11 +52,9 @@ public final class MinimalFunction implements RequestHandler<APIGatewayV2HTTPEve
     public static final String READY = "MinimalFunction ready";
     public static final String HANDLER = MinimalFunction.class.getName() + "::handleRequest";
 
-    /** The receiver's parser settings (WebhookService.JSON): exact numbers, nothing after the JSON value. */
-    static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    /** Every provider, by its route. */
+    private static final Map<String, WebhookProvider> ROUTES = Providers.all().stream()
+            .collect(java.util.stream.Collectors.toMap(p -> "/webhooks/" + p.name(), p -> p));
     private static final Map<String, String> JSON_TYPE = Map.of("Content-Type", "application/json");
 
     private final WebhookStore store;
@@ -92,17 +86,12 @@ public final class MinimalFunction implements RequestHandler<APIGatewayV2HTTPEve
         byte[] body = event.getBody() == null ? new byte[0]
                 : event.getIsBase64Encoded() ? Base64.getDecoder().decode(event.getBody())
                 : event.getBody().getBytes(StandardCharsets.UTF_8);
-        Instant receivedAt = clock.instant();
-        JsonNode json = parse(body);
-        Delivery delivery;
-        if (path.equals("/webhooks/" + Ten99PolicyEvents.PROVIDER)) {
-            delivery = Ten99PolicyEvents.map(body, json,
-                    Headers.of(event.getHeaders() == null ? Map.of() : event.getHeaders()), receivedAt);
-        } else if (path.equals("/webhooks/" + VerticalInsureEvents.PROVIDER)) {
-            delivery = VerticalInsureEvents.map(body, json, receivedAt);
-        } else {
+        WebhookProvider provider = ROUTES.get(path);
+        if (provider == null) {
             return answer(404, "{\"error\":\"not found\"}");
         }
+        Delivery delivery = Mapping.of(provider, body,
+                Headers.of(event.getHeaders() == null ? Map.of() : event.getHeaders()), clock.instant()).delivery();
         String eventId = delivery.event().eventId();
         try {
             boolean duplicate = store.putEvent(delivery.event()).duplicate();
@@ -113,14 +102,6 @@ public final class MinimalFunction implements RequestHandler<APIGatewayV2HTTPEve
                     eventId, duplicate, (System.nanoTime() - startNanos) / 1e6));
         } catch (SdkException e) {
             return answer(503, "{\"error\":\"storage unavailable\"}");
-        }
-    }
-
-    static JsonNode parse(byte[] body) {
-        try {
-            return JSON.readTree(body);
-        } catch (java.io.IOException | RuntimeException notJson) {
-            return null;
         }
     }
 

@@ -1,4 +1,4 @@
-package io.policywebhooks.webhook;
+package io.policywebhooks.provider;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

@@ -1,4 +1,4 @@
-package io.policywebhooks.webhook;
+package io.policywebhooks.provider;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.policywebhooks.webhook;
+package io.policywebhooks.provider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

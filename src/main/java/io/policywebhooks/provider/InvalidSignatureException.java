@@ -1,4 +1,4 @@
-package io.policywebhooks.webhook;
+package io.policywebhooks.provider;
 
 /**
  * The one exception a verifier throws. Messages are short, fixed strings safe to return to the caller:

@@ -1,15 +1,34 @@
-package io.policywebhooks.webhook;
+package io.policywebhooks.provider;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import io.policywebhooks.store.Attributes;
 
 /** Reading provider JSON into plain values for {@code EventRecord} and {@code StateUpdate}; absent stays absent. */
 public final class JsonFields {
+    /** Exact numbers (no double rounding) so the stored map holds what the provider sent. */
+    public static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
     private JsonFields() {
+    }
+
+    /** The body as parsed JSON, or null when it is not JSON. */
+    public static JsonNode parse(byte[] rawBody) {
+        try {
+            return JSON.readTree(rawBody);
+        } catch (IOException | RuntimeException notJson) {
+            return null;
+        }
     }
 
     /** The field's text when it is a non-empty string, else null (also when {@code node} is null). */

@@ -1,0 +1,38 @@
+package io.policywebhooks;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.util.Map;
+
+import io.policywebhooks.webhook.WebhookConfig;
+import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+/**
+ * The application's configuration as the function reads it, without Quarkus: application.properties under an
+ * environment, with the default (expanding) interceptors. Every default comes from application.properties, so a
+ * test or benchmark never restates one.
+ */
+public final class AppConfig {
+    private AppConfig() {
+    }
+
+    public static SmallRyeConfig read(Map<String, String> environment) {
+        URL properties = AppConfig.class.getClassLoader().getResource("application.properties");
+        try {
+            return new SmallRyeConfigBuilder().addDefaultInterceptors()
+                    .withSources(new PropertiesConfigSource(properties, 250), new EnvConfigSource(environment, 300))
+                    .withMapping(WebhookConfig.class).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@link WebhookConfig} under {@code environment}. */
+    public static WebhookConfig webhooks(Map<String, String> environment) {
+        return read(environment).getConfigMapping(WebhookConfig.class);
+    }
+}
