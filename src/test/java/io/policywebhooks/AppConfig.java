@@ -31,6 +31,9 @@ public final class AppConfig {
         }
     }
 
+    /** {@link WebhookConfig} with every default, as a deployment that sets nothing but the secrets reads it. */
+    public static final WebhookConfig DEFAULTS = webhooks(Map.of());
+
     /** {@link WebhookConfig} under {@code environment}. */
     public static WebhookConfig webhooks(Map<String, String> environment) {
         return read(environment).getConfigMapping(WebhookConfig.class);

@@ -21,8 +21,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 @QuarkusTestResource(value = DynaliteResource.class, restrictToAnnotatedClass = false)
 public class DynaliteResource implements QuarkusTestResourceLifecycleManager {
-    public static final Tables.Names TABLES = new Tables.Names("policy-webhooks-events",
-            "policy-webhooks-policies", "policy-webhooks-assignments");
+    /** The default table names, as application.properties declares them. */
+    public static final Tables.Names TABLES = new Tables.Names(AppConfig.DEFAULTS.tables().events(),
+            AppConfig.DEFAULTS.tables().policies(), AppConfig.DEFAULTS.tables().assignments());
 
     /** System property holding dynalite's own endpoint (not the fault proxy), for tests that read items. */
     public static final String DIRECT_ENDPOINT = "test.dynalite.endpoint";

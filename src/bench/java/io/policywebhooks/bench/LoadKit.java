@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.policywebhooks.webhook.BenchAccess;
 import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.Webhooks;
 import io.policywebhooks.it.LambdaArtifact;
@@ -37,7 +38,6 @@ import io.policywebhooks.verticalinsure.VerticalInsureProvider;
 import io.policywebhooks.verticalinsure.VerticalInsureSignatureVerifier;
 import io.policywebhooks.verticalinsure.VerticalInsureSigner;
 import io.policywebhooks.provider.Delivery;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.Select;
 
@@ -56,7 +56,7 @@ final class LoadKit {
 
     /**
      * The JVM flags the Lambda java17 runtime was observed to start the JVM with (SerialGC, C1 only, CDS), heap at
-     * 85% of a 1024 MB function (the size README's JVM fallback uses and the native anchors were measured at).
+     * 85% of a 1024 MB function (the size the JVM fallback of docs/operations.md uses and the native anchors were measured at).
      */
     static final String LAMBDA_JVM_FLAGS = "-XX:MaxHeapSize=891290k -XX:+UseSerialGC -Xshare:auto "
             + "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
@@ -117,22 +117,13 @@ final class LoadKit {
         }
     }
 
-    /**
-     * A client built like the function's (Producers#dynamo and application.properties): URL-connection HTTP client
-     * with 1 s connection and socket timeouts, 1 s per attempt, 2 s per call, standard retries with 3 attempts.
-     */
+    /** A client built as the function builds its own (Producers#dynamo: the store's whole failure budget). */
     static DynamoDbClient functionLikeClient(String endpoint) {
-        return DynamoDbClient.builder()
+        return BenchAccess.configureLikeProducers(DynamoDbClient.builder()
                 .endpointOverride(URI.create(endpoint))
                 .region(software.amazon.awssdk.regions.Region.US_EAST_1)
                 .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("local", "local")))
-                .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(1)).socketTimeout(Duration.ofSeconds(1)))
-                .overrideConfiguration(c -> c.apiCallAttemptTimeout(Duration.ofSeconds(1))
-                        .apiCallTimeout(Duration.ofSeconds(2))
-                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(3).build()))
-                .build();
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("local", "local"))));
     }
 
     /** What template.yaml sets on the function (LambdaArtifact#environment) with this benchmark's secrets. */

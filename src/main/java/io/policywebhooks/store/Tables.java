@@ -91,7 +91,7 @@ public final class Tables {
      * attribute an index holds is written again on every change of it, so the indexes hold only small attributes the
      * documented queries list or filter on, and none that changes on every delivery (deliveries, last_received_at,
      * last_event_*, updated_at): a redelivery or a state write that changes none of them writes no index at all.
-     * Index names end in the projection because DynamoDB cannot change a projection in place (README, "Upgrading").
+     * Index names end in the projection because DynamoDB cannot change a projection in place (docs/operations.md, "Upgrading an existing stack").
      */
     public static final List<String> EVENTS_BY_OBJECT_ATTRIBUTES = List.of(PROVIDER_ATTRIBUTE, TYPE, CREATED_AT);
     public static final List<String> POLICIES_BY_STATUS_ATTRIBUTES = List.of(PROVIDER_ATTRIBUTE, CONTRACTOR,

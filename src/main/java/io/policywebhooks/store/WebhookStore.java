@@ -109,6 +109,9 @@ public final class WebhookStore {
     public static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(1);
     public static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
     public static final int MAX_ATTEMPTS = 3;
+    /** The HTTP client's: a connection and a silent socket give up within the attempt's second. */
+    public static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(1);
+    public static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(1);
 
     /** What a state write keeps when DynamoDB refuses the full one: enough to answer "what is its status". */
     private static final Set<String> CORE_STATE = Set.of(PROVIDER_ATTRIBUTE, STATUS, LAST_EVENT_TYPE,

@@ -18,8 +18,6 @@ import io.policywebhooks.store.WebhookStore;
  * names and dimension sets ({@code TemplateAgreementTest}).
  */
 public final class RequestMetrics {
-    /** The default namespace ({@code METRICS_NAMESPACE}); a second stack in the account and region sets its own. */
-    public static final String DEFAULT_NAMESPACE = "PolicyWebhooks";
     /** Dimension: the provider's name, as in the route and the log line. */
     public static final String PROVIDER = "provider";
     /** Dimension: the outcome kind in lower case ({@code stored}, {@code rejected}, ...), as in the log line. */

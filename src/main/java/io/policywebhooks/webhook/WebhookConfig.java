@@ -9,11 +9,10 @@ import org.eclipse.microprofile.config.Config;
 import io.quarkus.runtime.LaunchMode;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.Expressions;
-import io.smallrye.config.WithDefault;
 
 /**
  * All configuration but the signing secrets, read from the environment variables named in {@code
- * application.properties} (and the README). The secrets are not mapped here: each provider reads its variable by
+ * application.properties}, which holds every default (and the README's configuration table). The secrets are not mapped here: each provider reads its variable by
  * name with {@link #secrets(Config, String, String, LaunchMode)}, literally; they have no default in production,
  * where {@link #secrets} refuses to start without them.
  */
@@ -23,18 +22,15 @@ public interface WebhookConfig {
     TableNames tables();
 
     /** How far a signed timestamp may be from now, either way. */
-    @WithDefault("300")
     long timestampToleranceSeconds();
 
     /** Larger bodies get 413; the default keeps raw body + parsed map well inside DynamoDB's 400 KB item. */
-    @WithDefault("131072")
     int maxBodyBytes();
 
     /**
      * The CloudWatch namespace of the request metrics (EMF in the request log line): two stacks in one account and
      * region keep their metrics apart by setting different ones.
      */
-    @WithDefault(RequestMetrics.DEFAULT_NAMESPACE)
     String metricsNamespace();
 
     interface TableNames {

@@ -59,11 +59,6 @@ public class WebhookService {
      */
     public static final int MAX_BODY_BYTES_LIMIT = 384 * 1024;
 
-    /** With the default metrics namespace. */
-    public WebhookService(WebhookStore store, Clock clock, int maxBodyBytes) {
-        this(store, clock, maxBodyBytes, RequestMetrics.DEFAULT_NAMESPACE);
-    }
-
     public WebhookService(WebhookStore store, Clock clock, int maxBodyBytes, String metricsNamespace) {
         if (maxBodyBytes < 1 || maxBodyBytes > MAX_BODY_BYTES_LIMIT) {
             throw new IllegalStateException("WEBHOOK_MAX_BODY_BYTES must be between 1 and " + MAX_BODY_BYTES_LIMIT

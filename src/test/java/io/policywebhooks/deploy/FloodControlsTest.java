@@ -24,7 +24,7 @@ import io.policywebhooks.Signers;
 import io.policywebhooks.WebhookSigner;
 
 /**
- * The controls an operator has when the public endpoint is flooded (README "When the endpoint is flooded"): a throttle
+ * The controls an operator has when the public endpoint is flooded (docs/operations.md "When the endpoint is flooded"): a throttle
  * per provider route, the function's reserved concurrency, the alarm on the API's 4xx share, and the optional
  * CloudFront + AWS WAF stack in docs/cloudfront-waf.yaml, checked against the production providers' routes and the
  * headers their signers send.

@@ -38,6 +38,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 
+import io.policywebhooks.AppConfig;
 import io.policywebhooks.provider.Providers;
 import io.policywebhooks.webhook.Endpoint;
 import io.policywebhooks.DynaliteResource;
@@ -360,7 +361,7 @@ class StateEventsTest {
 
     private static void deliver(String scenario, String provider, byte[] body) {
         WebhookService service = new WebhookService(new WebhookStore(recorder, tables), Clock.systemUTC(),
-                WebhookService.MAX_BODY_BYTES_LIMIT);
+                WebhookService.MAX_BODY_BYTES_LIMIT, AppConfig.DEFAULTS.metricsNamespace());
         Endpoint unsigned = new Endpoint(Providers.named(provider), (b, h) -> {
         });
         Outcome[] outcome = new Outcome[1];

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.policywebhooks.AppConfig;
 import io.policywebhooks.Signers;
 import io.policywebhooks.reprocess.Reprocessor;
 import io.policywebhooks.WebhookSigner;
@@ -704,7 +705,7 @@ class TemplateAgreementTest {
     @Test
     void metricsNamespaceIsOneParameterForTheFunctionTheDashboardAndTheAlarms() {
         assertEquals(NAMESPACE_PARAMETER, functionVariables().path("METRICS_NAMESPACE").path("Ref").asText());
-        assertEquals(RequestMetrics.DEFAULT_NAMESPACE,
+        assertEquals(AppConfig.DEFAULTS.metricsNamespace(),
                 template.path("Parameters").path(NAMESPACE_PARAMETER).path("Default").asText());
         assertTrue(Dashboard.NAMESPACE.equals("${" + NAMESPACE_PARAMETER + "}"), "the dashboard's namespace");
         // The dashboard's table references are the tables the function's variables name.

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
+import io.policywebhooks.AppConfig;
 import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.Signers;
 import io.policywebhooks.WebhookSigner;
@@ -81,10 +82,11 @@ public final class LambdaArtifact implements AutoCloseable {
         for (WebhookSigner signer : Signers.production()) {
             env.put(signer.secretsVariable(), secrets.getOrDefault(signer.secretsVariable(), secretOf(signer)));
         }
-        env.put("TEN99POLICY_SIGNATURE_HASH", "SHA512");
-        env.put("TEN99POLICY_SIGNATURE_ENCODING", "hex");
-        env.put("WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS", "300");
-        env.put("WEBHOOK_MAX_BODY_BYTES", "131072");
+        for (WebhookSigner signer : Signers.production()) {
+            env.putAll(signer.webhookProvider().settingsVariables()); // their defaults, as template.yaml sets them
+        }
+        env.put("WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS", Long.toString(AppConfig.DEFAULTS.timestampToleranceSeconds()));
+        env.put("WEBHOOK_MAX_BODY_BYTES", Integer.toString(AppConfig.DEFAULTS.maxBodyBytes()));
         env.put("EVENTS_TABLE", DynaliteResource.TABLES.events());
         env.put("POLICIES_TABLE", DynaliteResource.TABLES.policies());
         env.put("ASSIGNMENTS_TABLE", DynaliteResource.TABLES.assignments());

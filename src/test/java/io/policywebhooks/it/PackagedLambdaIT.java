@@ -33,6 +33,7 @@ import io.policywebhooks.FaultProxy;
 import io.policywebhooks.Signers;
 import io.policywebhooks.WebhookSigner;
 import io.policywebhooks.local.LocalDynamoDb;
+import io.policywebhooks.provider.Providers;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier;
 import io.policywebhooks.ten99policy.Ten99PolicyProvider;
 import io.policywebhooks.ten99policy.Ten99PolicySigner;
@@ -335,9 +336,11 @@ class PackagedLambdaIT {
             assertTrue(entries.stream().anyMatch(e -> e.endsWith("io/policywebhooks/webhook/WebhookService.class")),
                     "the application itself is there");
         }
+        List<String> testOnlyPackages = Providers.all().stream().filter(p -> !Signers.inProduction(p))
+                .map(p -> p.getClass().getPackageName().replace('.', '/') + "/").toList();
         List<String> devOnly = entries.stream().filter(e -> e.contains("io/policywebhooks/local/") && e.endsWith(".class")
                 || e.contains("LocalDynamoDb") || e.contains("DevDynamoDb") || e.contains("Signer.class")
-                || e.contains("standardwebhooks")).toList();
+                || testOnlyPackages.stream().anyMatch(e::contains)).toList();
         assertEquals(List.of(), devOnly);
     }
 

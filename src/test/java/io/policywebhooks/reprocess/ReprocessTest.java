@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.policywebhooks.AppConfig;
 import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.local.LocalDynamoDb;
 import io.policywebhooks.store.EventRecord;
@@ -767,7 +768,7 @@ class ReprocessTest {
     /** Through the real flow (signature check skipped: the reprocessor never checks one). */
     private String receive(String provider, TestProviders.Mapper mapper, byte[] body, Headers headers, Instant at) {
         WebhookService service = new WebhookService(new WebhookStore(dynamo, tables), Clock.fixed(at, ZoneOffset.UTC),
-                WebhookService.MAX_BODY_BYTES_LIMIT);
+                WebhookService.MAX_BODY_BYTES_LIMIT, AppConfig.DEFAULTS.metricsNamespace());
         Outcome outcome = service.receive(new Endpoint(TestProviders.mappingWith(Providers.named(provider), mapper),
                 (b, h) -> {
                 }), body, headers);

@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * Every pair of normalized Vertical Insure statuses, each arriving before and after the other, with and without
  * {@code version}, through the receiving flow ({@link WebhookService}, real provider bean) against dynalite. The
- * expected final status is the README's rule table, written out here independently of the code:
+ * expected final status is the rule table of docs/architecture.md, written out here independently of the code:
  * <ul>
  * <li>versions equal or absent on either side: the higher lifecycle rank wins;</li>
  * <li>equal rank: the event with a version wins over one without; with both or neither, the higher event id (the
@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 @QuarkusTest
 class VerticalInsureLifecycleTest {
-    /** The README's rank table. */
+    /** The rank table of docs/architecture.md. */
     static final Map<String, Integer> RANK = Map.of("PENDING", 1, "BIND_FAILED", 2, "PAYMENT_FAILED", 2,
             "INVALID", 2, "ACTIVE", 3, "SUPERSEDED", 4, "CANCELLED", 5);
     /** The documented sample that yields each status. */

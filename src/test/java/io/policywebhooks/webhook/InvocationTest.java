@@ -1,5 +1,6 @@
 package io.policywebhooks.webhook;
 
+import io.policywebhooks.AppConfig;
 import io.policywebhooks.ten99policy.Ten99PolicyProvider;
 import io.policywebhooks.provider.WebhookProvider;
 import io.policywebhooks.provider.Headers;
@@ -152,7 +153,7 @@ class InvocationTest {
         dynamo.writeMillis = 300; // the event write alone outlasts the 100 ms left for storage
         WebhookService service = new WebhookService(new WebhookStore(dynamo,
                 new Tables.Names("events", "policies", "assignments")),
-                Clock.fixed(Instant.parse("2026-12-01T00:00:00Z"), ZoneOffset.UTC), 4096);
+                Clock.fixed(Instant.parse("2026-12-01T00:00:00Z"), ZoneOffset.UTC), 4096, AppConfig.DEFAULTS.metricsNamespace());
         Endpoint provider = new Endpoint(new Ten99PolicyProvider(), (body, headers) -> {
         });
         byte[] body = ("{\"id\":\"evt_1\",\"type\":\"policy.active\",\"created\":1700000000,"

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.policywebhooks.AppConfig;
 import io.policywebhooks.FaultProxy;
 import io.policywebhooks.LogCapture;
 import io.quarkus.test.junit.QuarkusTest;
@@ -113,7 +114,7 @@ class RequestLogEmfTest {
             assertEquals(invocation.status(), line.path("status").asInt(), line.toString());
             assertEquals(invocation.lambdaRequestId(), line.path("lambda_request_id").asText(), line.toString());
             assertEquals(invocation.apiRequestId(), line.path("api_request_id").asText(), line.toString());
-            assertEquals(RequestLogTest.declared(RequestMetrics.DEFAULT_NAMESPACE), RequestLogTest.directives(line));
+            assertEquals(RequestLogTest.declared(AppConfig.DEFAULTS.metricsNamespace()), RequestLogTest.directives(line));
             boolean storedKind = Outcome.Kind.valueOf(entry.getKey().toUpperCase(Locale.ROOT)).stored();
             assertEquals(storedKind ? 1 : 0, line.path("Stored").asInt(), line.toString());
             assertEquals(1, line.path("Deliveries").asInt());

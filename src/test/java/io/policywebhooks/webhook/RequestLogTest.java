@@ -1,5 +1,6 @@
 package io.policywebhooks.webhook;
 
+import io.policywebhooks.AppConfig;
 import io.policywebhooks.provider.InvalidSignatureException;
 import io.policywebhooks.provider.Headers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,7 +62,7 @@ class RequestLogTest {
     @Test
     void theBodyLimitCountsBytesNotCharacters() {
         // The limit is 16 bytes: 8 two-byte characters reach verification, 9 (18 bytes) are refused unread.
-        List<JsonNode> lines = lines(service(RequestMetrics.DEFAULT_NAMESPACE), Invocation.NONE,
+        List<JsonNode> lines = lines(service(AppConfig.DEFAULTS.metricsNamespace()), Invocation.NONE,
                 bytes("\u00e9".repeat(8)), bytes("\u00e9".repeat(9)));
         assertEquals(401, lines.get(0).path("status").asInt(), lines.get(0).toString());
         assertEquals(413, lines.get(1).path("status").asInt(), lines.get(1).toString());
@@ -108,7 +109,7 @@ class RequestLogTest {
 
     @Test
     void theDeclaredMetricsAreTheDocumentedOnes() {
-        assertEquals(declared("PolicyWebhooks"), directives(lines(service(RequestMetrics.DEFAULT_NAMESPACE),
+        assertEquals(declared("PolicyWebhooks"), directives(lines(service(AppConfig.DEFAULTS.metricsNamespace()),
                 Invocation.NONE, new byte[0]).get(0)));
         for (Outcome.Kind kind : Outcome.Kind.values()) {
             boolean stored = kind == Outcome.Kind.STORED || kind == Outcome.Kind.DUPLICATE
@@ -119,25 +120,25 @@ class RequestLogTest {
 
     @Test
     void coldStartMarksOnlyTheFirstRequestOfAnInstance() {
-        WebhookService service = service(RequestMetrics.DEFAULT_NAMESPACE);
+        WebhookService service = service(AppConfig.DEFAULTS.metricsNamespace());
         List<JsonNode> lines = lines(service, Invocation.NONE, new byte[0], new byte[0], bytes("{}"));
         assertTrue(lines.get(0).path("cold_start").asBoolean(false), lines.get(0).toString());
         assertFalse(lines.get(1).has("cold_start"), lines.get(1).toString());
         assertFalse(lines.get(2).has("cold_start"), lines.get(2).toString());
         // A new instance starts cold again.
-        assertTrue(lines(service(RequestMetrics.DEFAULT_NAMESPACE), Invocation.NONE, new byte[0]).get(0)
+        assertTrue(lines(service(AppConfig.DEFAULTS.metricsNamespace()), Invocation.NONE, new byte[0]).get(0)
                 .path("cold_start").asBoolean(false));
     }
 
     @Test
     void requestIdsAreLoggedWhenPresentAndAbsentOtherwise() {
-        JsonNode with = lines(service(RequestMetrics.DEFAULT_NAMESPACE), new Invocation("lambda-1", "api-1", null),
+        JsonNode with = lines(service(AppConfig.DEFAULTS.metricsNamespace()), new Invocation("lambda-1", "api-1", null),
                 new byte[0]).get(0);
         assertEquals("lambda-1", with.path("lambda_request_id").asText());
         assertEquals("api-1", with.path("api_request_id").asText());
-        JsonNode without = lines(service(RequestMetrics.DEFAULT_NAMESPACE), Invocation.NONE, new byte[0]).get(0);
+        JsonNode without = lines(service(AppConfig.DEFAULTS.metricsNamespace()), Invocation.NONE, new byte[0]).get(0);
         assertFalse(without.has("lambda_request_id") || without.has("api_request_id"), without.toString());
-        JsonNode one = lines(service(RequestMetrics.DEFAULT_NAMESPACE), new Invocation(null, "api-2", null),
+        JsonNode one = lines(service(AppConfig.DEFAULTS.metricsNamespace()), new Invocation(null, "api-2", null),
                 new byte[0]).get(0);
         assertEquals("api-2", one.path("api_request_id").asText());
         assertFalse(one.has("lambda_request_id"));

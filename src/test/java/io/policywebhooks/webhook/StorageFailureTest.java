@@ -1,5 +1,6 @@
 package io.policywebhooks.webhook;
 
+import io.policywebhooks.AppConfig;
 import io.policywebhooks.provider.Headers;
 import static io.policywebhooks.Webhooks.*;
 import static org.hamcrest.Matchers.equalTo;
@@ -77,7 +78,7 @@ class StorageFailureTest {
         // The same flow and a real DynamoDB API, with table names that do not exist.
         WebhookStore missing = new WebhookStore(dynamo, new Tables.Names("no-such-events", "no-such-policies",
                 "no-such-assignments"));
-        WebhookService service = new WebhookService(missing, Clock.systemUTC(), 131072);
+        WebhookService service = new WebhookService(missing, Clock.systemUTC(), AppConfig.DEFAULTS.maxBodyBytes(), AppConfig.DEFAULTS.metricsNamespace());
         byte[] body = policyEvent("pl_" + UUID.randomUUID(), "policy.active", 1700000000);
         Outcome outcome = service.receive(providers.get("1099policy"), body, Headers.of(Map.of("X-Convoy-Signature", convoy(body))));
         assertEquals(503, outcome.status());
@@ -89,7 +90,7 @@ class StorageFailureTest {
         // The events table is there, the policies table is not: the event write succeeds, the state write fails.
         WebhookStore stateFails = new WebhookStore(dynamo, new Tables.Names(DynaliteResource.TABLES.events(),
                 "no-such-policies", "no-such-assignments"));
-        WebhookService service = new WebhookService(stateFails, Clock.systemUTC(), 131072);
+        WebhookService service = new WebhookService(stateFails, Clock.systemUTC(), AppConfig.DEFAULTS.maxBodyBytes(), AppConfig.DEFAULTS.metricsNamespace());
         String policyId = "pl_" + UUID.randomUUID();
         String id = "evt_" + UUID.randomUUID();
         byte[] body = utf8("{\"id\":\"" + id + "\",\"type\":\"policy.active\",\"created\":1700000000,"

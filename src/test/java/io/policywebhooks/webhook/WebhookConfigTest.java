@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import io.policywebhooks.AppConfig;
 import io.quarkus.runtime.LaunchMode;
 
 /** Startup refuses production without real secrets, naming the variable and never echoing a value. */
@@ -49,10 +50,11 @@ class WebhookConfigTest {
     void theBodyLimitMustLeaveARawBodyStorableInOneItem() {
         java.time.Clock clock = java.time.Clock.systemUTC();
         assertEquals(393_216, WebhookService.MAX_BODY_BYTES_LIMIT);
-        new WebhookService(null, clock, WebhookService.MAX_BODY_BYTES_LIMIT);
-        new WebhookService(null, clock, 1);
+        new WebhookService(null, clock, WebhookService.MAX_BODY_BYTES_LIMIT, AppConfig.DEFAULTS.metricsNamespace());
+        new WebhookService(null, clock, 1, AppConfig.DEFAULTS.metricsNamespace());
         for (int bad : new int[] {WebhookService.MAX_BODY_BYTES_LIMIT + 1, 0, -1}) {
-            String message = assertThrows(IllegalStateException.class, () -> new WebhookService(null, clock, bad))
+            String message = assertThrows(IllegalStateException.class, () -> new WebhookService(null, clock, bad,
+                    AppConfig.DEFAULTS.metricsNamespace()))
                     .getMessage();
             assertTrue(message.startsWith("WEBHOOK_MAX_BODY_BYTES must be between 1 and 393216"), message);
         }

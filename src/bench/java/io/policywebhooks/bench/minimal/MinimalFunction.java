@@ -3,7 +3,6 @@ package io.policywebhooks.bench.minimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +22,6 @@ import io.policywebhooks.provider.Mapping;
 import io.policywebhooks.provider.Providers;
 import io.policywebhooks.provider.WebhookProvider;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
@@ -69,10 +67,7 @@ public final class MinimalFunction implements RequestHandler<APIGatewayV2HTTPEve
     }
 
     static DynamoDbClient client(String endpoint) {
-        DynamoDbClientBuilder builder = DynamoDbClient.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(1))
-                        .socketTimeout(Duration.ofSeconds(1)));
+        DynamoDbClientBuilder builder = DynamoDbClient.builder();
         if (endpoint != null) {
             builder.endpointOverride(URI.create(endpoint));
         }
