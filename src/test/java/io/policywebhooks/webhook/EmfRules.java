@@ -45,6 +45,26 @@ final class EmfRules {
 
     static List<String> violations(String line) {
         List<String> broken = new ArrayList<>();
+        JsonNode root = jsonObject(line, broken);
+        JsonNode directives = root == null ? null : metricDirectives(root, broken);
+        if (directives == null) {
+            return broken; // nothing further can be checked
+        }
+        Set<String> dimensionTargets = new HashSet<>();
+        Set<String> metricTargets = new HashSet<>();
+        for (JsonNode directive : directives) {
+            checkDirective(directive, root, dimensionTargets, metricTargets, broken);
+        }
+        Set<String> both = new HashSet<>(dimensionTargets);
+        both.retainAll(metricTargets);
+        if (!both.isEmpty()) {
+            broken.add("a member cannot be both a dimension (string) and a metric (number): " + both);
+        }
+        return broken;
+    }
+
+    /** The line as one JSON object with nothing around it; null (the rule added to {@code broken}) if it is not. */
+    private static JsonNode jsonObject(String line, List<String> broken) {
         if (line.contains("\n") || line.contains("\r")) {
             broken.add("one log event: the line holds a line break");
         }
@@ -53,16 +73,21 @@ final class EmfRules {
             root = STRICT.readTree(line);
         } catch (JsonProcessingException e) {
             broken.add("the message MUST be a valid JSON object with no additional data: " + e.getOriginalMessage());
-            return broken;
+            return null;
         }
         if (root == null || !root.isObject() || !line.startsWith("{") || !line.endsWith("}")) {
             broken.add("the message MUST be a JSON object with no additional data at the beginning or end");
-            return broken;
+            return null;
         }
+        return root;
+    }
+
+    /** The {@code _aws} metadata checked, and its MetricDirective array; null when there is none to check. */
+    private static JsonNode metricDirectives(JsonNode root, List<String> broken) {
         JsonNode aws = root.get("_aws");
         if (aws == null || !aws.isObject()) {
             broken.add("the root MUST hold the _aws metadata object");
-            return broken;
+            return null;
         }
         onlyMembers(aws, Set.of("Timestamp", "CloudWatchMetrics"), "_aws", broken);
         JsonNode timestamp = aws.get("Timestamp");
@@ -72,82 +97,91 @@ final class EmfRules {
         JsonNode directives = aws.get("CloudWatchMetrics");
         if (directives == null || !directives.isArray()) {
             broken.add("_aws.CloudWatchMetrics MUST be an array of MetricDirective");
-            return broken;
+            return null;
         }
-        Set<String> dimensionTargets = new HashSet<>();
-        Set<String> metricTargets = new HashSet<>();
-        for (JsonNode directive : directives) {
-            if (!directive.isObject()) {
-                broken.add("a MetricDirective MUST be an object");
+        return directives;
+    }
+
+    /**
+     * One MetricDirective; the members its dimensions and its metrics name are added to the two target sets, so
+     * the caller can check across directives that no member is both.
+     */
+    private static void checkDirective(JsonNode directive, JsonNode root, Set<String> dimensionTargets,
+            Set<String> metricTargets, List<String> broken) {
+        if (!directive.isObject()) {
+            broken.add("a MetricDirective MUST be an object");
+            return;
+        }
+        onlyMembers(directive, Set.of("Namespace", "Dimensions", "Metrics"), "MetricDirective", broken);
+        JsonNode namespace = directive.get("Namespace");
+        if (namespace == null || !namespace.isTextual() || namespace.asText().isBlank()
+                || namespace.asText().length() > 255 || namespace.asText().startsWith("AWS/")) {
+            broken.add("Namespace MUST be a string of 1 to 255 characters, not AWS/...: " + namespace);
+        }
+        JsonNode dimensions = directive.get("Dimensions");
+        if (dimensions == null || !dimensions.isArray() || dimensions.isEmpty()) {
+            broken.add("Dimensions MUST be a non-empty array of DimensionSet");
+        } else {
+            for (JsonNode set : dimensions) {
+                checkDimensionSet(set, root, dimensionTargets, broken);
+            }
+        }
+        JsonNode metrics = directive.get("Metrics");
+        if (metrics == null || !metrics.isArray() || metrics.size() > 100) {
+            broken.add("Metrics MUST be an array of at most 100 MetricDefinition");
+            return;
+        }
+        for (JsonNode metric : metrics) {
+            checkMetric(metric, root, metricTargets, broken);
+        }
+    }
+
+    /** One DimensionSet: each key names a top-level string member, which is added to {@code targets}. */
+    private static void checkDimensionSet(JsonNode set, JsonNode root, Set<String> targets, List<String> broken) {
+        if (!set.isArray() || set.size() > 30) {
+            broken.add("a DimensionSet MUST be an array of at most 30 dimension keys: " + set);
+            return;
+        }
+        for (JsonNode key : set) {
+            String name = key.asText();
+            if (!key.isTextual() || name.isEmpty() || name.length() > 250) {
+                broken.add("a dimension key MUST be a string of 1 to 250 characters: " + key);
                 continue;
             }
-            onlyMembers(directive, Set.of("Namespace", "Dimensions", "Metrics"), "MetricDirective", broken);
-            JsonNode namespace = directive.get("Namespace");
-            if (namespace == null || !namespace.isTextual() || namespace.asText().isBlank()
-                    || namespace.asText().length() > 255 || namespace.asText().startsWith("AWS/")) {
-                broken.add("Namespace MUST be a string of 1 to 255 characters, not AWS/...: " + namespace);
+            JsonNode target = root.get(name);
+            if (target == null || !target.isTextual() || target.asText().isBlank()
+                    || target.asText().length() > 1024) {
+                broken.add("dimension " + name + " MUST be a top-level member with a non-blank string "
+                        + "value of at most 1024 characters: " + target);
             }
-            JsonNode dimensions = directive.get("Dimensions");
-            if (dimensions == null || !dimensions.isArray() || dimensions.isEmpty()) {
-                broken.add("Dimensions MUST be a non-empty array of DimensionSet");
-            } else {
-                for (JsonNode set : dimensions) {
-                    if (!set.isArray() || set.size() > 30) {
-                        broken.add("a DimensionSet MUST be an array of at most 30 dimension keys: " + set);
-                        continue;
-                    }
-                    for (JsonNode key : set) {
-                        String name = key.asText();
-                        if (!key.isTextual() || name.isEmpty() || name.length() > 250) {
-                            broken.add("a dimension key MUST be a string of 1 to 250 characters: " + key);
-                            continue;
-                        }
-                        JsonNode target = root.get(name);
-                        if (target == null || !target.isTextual() || target.asText().isBlank()
-                                || target.asText().length() > 1024) {
-                            broken.add("dimension " + name + " MUST be a top-level member with a non-blank string "
-                                    + "value of at most 1024 characters: " + target);
-                        }
-                        dimensionTargets.add(name);
-                    }
-                }
-            }
-            JsonNode metrics = directive.get("Metrics");
-            if (metrics == null || !metrics.isArray() || metrics.size() > 100) {
-                broken.add("Metrics MUST be an array of at most 100 MetricDefinition");
-                continue;
-            }
-            for (JsonNode metric : metrics) {
-                onlyMembers(metric, Set.of("Name", "Unit", "StorageResolution"), "MetricDefinition", broken);
-                JsonNode name = metric.get("Name");
-                if (name == null || !name.isTextual() || name.asText().isEmpty() || name.asText().length() > 1024) {
-                    broken.add("MetricDefinition.Name MUST be a string of 1 to 1024 characters: " + name);
-                    continue;
-                }
-                JsonNode target = root.get(name.asText());
-                boolean numeric = target != null && (target.isNumber()
-                        || target.isArray() && target.size() <= 100 && allNumbers(target));
-                if (!numeric) {
-                    broken.add("metric " + name.asText() + " MUST be a top-level number (or array of at most 100 "
-                            + "numbers): " + target);
-                }
-                metricTargets.add(name.asText());
-                JsonNode unit = metric.get("Unit");
-                if (unit != null && (!unit.isTextual() || !UNITS.contains(unit.asText()))) {
-                    broken.add("Unit of " + name.asText() + " MUST be a CloudWatch unit: " + unit);
-                }
-                JsonNode resolution = metric.get("StorageResolution");
-                if (resolution != null && !(resolution.isInt() && (resolution.asInt() == 1 || resolution.asInt() == 60))) {
-                    broken.add("StorageResolution of " + name.asText() + " MUST be 1 or 60: " + resolution);
-                }
-            }
+            targets.add(name);
         }
-        Set<String> both = new HashSet<>(dimensionTargets);
-        both.retainAll(metricTargets);
-        if (!both.isEmpty()) {
-            broken.add("a member cannot be both a dimension (string) and a metric (number): " + both);
+    }
+
+    /** One MetricDefinition: it names a top-level number member, which is added to {@code targets}. */
+    private static void checkMetric(JsonNode metric, JsonNode root, Set<String> targets, List<String> broken) {
+        onlyMembers(metric, Set.of("Name", "Unit", "StorageResolution"), "MetricDefinition", broken);
+        JsonNode name = metric.get("Name");
+        if (name == null || !name.isTextual() || name.asText().isEmpty() || name.asText().length() > 1024) {
+            broken.add("MetricDefinition.Name MUST be a string of 1 to 1024 characters: " + name);
+            return;
         }
-        return broken;
+        JsonNode target = root.get(name.asText());
+        boolean numeric = target != null && (target.isNumber()
+                || target.isArray() && target.size() <= 100 && allNumbers(target));
+        if (!numeric) {
+            broken.add("metric " + name.asText() + " MUST be a top-level number (or array of at most 100 "
+                    + "numbers): " + target);
+        }
+        targets.add(name.asText());
+        JsonNode unit = metric.get("Unit");
+        if (unit != null && (!unit.isTextual() || !UNITS.contains(unit.asText()))) {
+            broken.add("Unit of " + name.asText() + " MUST be a CloudWatch unit: " + unit);
+        }
+        JsonNode resolution = metric.get("StorageResolution");
+        if (resolution != null && !(resolution.isInt() && (resolution.asInt() == 1 || resolution.asInt() == 60))) {
+            broken.add("StorageResolution of " + name.asText() + " MUST be 1 or 60: " + resolution);
+        }
     }
 
     private static boolean allNumbers(JsonNode array) {
