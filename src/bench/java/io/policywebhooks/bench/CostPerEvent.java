@@ -239,8 +239,71 @@ public final class CostPerEvent {
     static void print(List<Scenario> scenarios) {
         Map<Role, CreateTableRequest> after = definitions(false);
         Map<Role, CreateTableRequest> before = definitions(true);
-        List<String> columns = new ArrayList<>(units(scenarios.get(0), after).keySet());
+        Totals withAllProjections = printUnits(scenarios, after, before);
+        printWithoutPayload(scenarios, after, withAllProjections);
+        printDollars(scenarios, after, before);
+        printItemSizes(scenarios);
+        printStateEvents(scenarios);
+    }
 
+    /**
+     * A sum over the documented samples only (the grown bodies left out, they are not samples): over their first
+     * deliveries, how many those were, and over their redeliveries.
+     */
+    static final class Totals {
+        long first;
+        int firstDeliveries;
+        long redelivery;
+
+        void add(Scenario scenario, long value) {
+            if (scenario.source().name().contains("grown")) {
+                return;
+            }
+            if (scenario.name().equals("first delivery")) {
+                first += value;
+                firstDeliveries++;
+            } else if (scenario.name().equals("redelivery")) {
+                redelivery += value;
+            }
+        }
+    }
+
+    /** The table part of a scenario's writes whose condition held: our units, dynalite's, and how many differ. */
+    record TableCheck(long ours, double theirs, int mismatches) {
+    }
+
+    /**
+     * The units table (each column now, with every index projecting ALL in parentheses where that differs) and the
+     * sums under it. Returns the documented samples' totals with ALL, which the what-if after it compares with.
+     */
+    static Totals printUnits(List<Scenario> scenarios, Map<Role, CreateTableRequest> after,
+            Map<Role, CreateTableRequest> before) {
+        List<String> columns = new ArrayList<>(units(scenarios.get(0), after).keySet());
+        printUnitsHeader(columns);
+        Totals was = new Totals();
+        Totals now = new Totals();
+        int mismatches = 0;
+        for (Scenario scenario : scenarios) {
+            Map<String, Long> unitsNow = units(scenario, after);
+            Map<String, Long> unitsWas = units(scenario, before);
+            TableCheck check = tableAgainstDynalite(scenario, after);
+            mismatches += check.mismatches();
+            System.out.println(unitsRow(scenario, columns, unitsNow, unitsWas, check));
+            was.add(scenario, total(unitsWas));
+            now.add(scenario, total(unitsNow));
+        }
+        System.out.printf(Locale.ROOT, "%nTable units computed here vs. reported by dynalite, writes whose condition "
+                + "held: %d differ.%n", mismatches);
+        System.out.printf(Locale.ROOT, "%nThe %d documented samples, one delivery each: %d WRU (ALL: %d), %.0f%% "
+                + "fewer; their redeliveries: %d WRU (ALL: %d), %.0f%% fewer; both: %d (%d), %.0f%% fewer.%n",
+                now.firstDeliveries, now.first, was.first, percent(was.first, now.first), now.redelivery,
+                was.redelivery, percent(was.redelivery, now.redelivery),
+                now.first + now.redelivery, was.first + was.redelivery,
+                percent(was.first + was.redelivery, now.first + now.redelivery));
+        return was;
+    }
+
+    static void printUnitsHeader(List<String> columns) {
         System.out.printf(Locale.ROOT, "Write request units per delivery, now (before: every index projecting ALL)."
                 + " Measured %s.%n%n", Instant.now().toString().substring(0, 16).replace('T', ' ') + " UTC");
         StringBuilder header = new StringBuilder("| body | bytes | delivery |");
@@ -253,84 +316,64 @@ public final class CostPerEvent {
         rule.append("---|---|---|");
         System.out.println(header);
         System.out.println(rule);
+    }
 
-        long docFirstBefore = 0;
-        long docFirstAfter = 0;
-        long docRedeliveryBefore = 0;
-        long docRedeliveryAfter = 0;
-        int documented = 0;
+    static String unitsRow(Scenario scenario, List<String> columns, Map<String, Long> now, Map<String, Long> was,
+            TableCheck check) {
+        StringBuilder row = new StringBuilder("| " + scenario.source().name() + " | " + scenario.bytes() + " | "
+                + scenario.name() + " |");
+        for (String column : columns) {
+            long a = now.get(column);
+            long b = was.get(column);
+            row.append(' ').append(a == b ? Long.toString(a) : a + " (" + b + ")").append(" |");
+        }
+        long a = total(now);
+        long b = total(was);
+        long failed = scenario.writes().stream().filter(w -> !w.applied()).count();
+        row.append(String.format(Locale.ROOT, " **%d** (%d) | %s | %d / %s%s |", a, b,
+                b == 0 ? "–" : String.format(Locale.ROOT, "%.0f%%", 100.0 * (b - a) / b), check.ours(),
+                trim(check.theirs()), failed > 0 ? " + " + failed + " refused" : ""));
+        return row.toString();
+    }
+
+    /** The table part against dynalite: only writes whose condition held (dynalite reports none otherwise). */
+    static TableCheck tableAgainstDynalite(Scenario scenario, Map<Role, CreateTableRequest> after) {
+        long ours = 0;
+        double theirs = 0;
         int mismatches = 0;
-        for (Scenario scenario : scenarios) {
-            Map<String, Long> now = units(scenario, after);
-            Map<String, Long> was = units(scenario, before);
-            StringBuilder row = new StringBuilder("| " + scenario.source().name() + " | " + scenario.bytes() + " | "
-                    + scenario.name() + " |");
-            for (String column : columns) {
-                long a = now.get(column);
-                long b = was.get(column);
-                row.append(' ').append(a == b ? Long.toString(a) : a + " (" + b + ")").append(" |");
-            }
-            long a = total(now);
-            long b = total(was);
-            // the table part against dynalite: only writes whose condition held (dynalite reports none otherwise)
-            long ours = 0;
-            double theirs = 0;
-            for (Write write : scenario.writes()) {
-                if (write.applied()) {
-                    long computed = WriteCost.units(after.get(write.role()), write.before(), write.after(), true)
-                            .get(WriteCost.TABLE);
-                    ours += computed;
-                    theirs += write.dynaliteUnits() == null ? Double.NaN : write.dynaliteUnits();
-                    if (write.dynaliteUnits() == null || computed != Math.round(write.dynaliteUnits())) {
-                        mismatches++;
-                    }
-                }
-            }
-            long failed = scenario.writes().stream().filter(w -> !w.applied()).count();
-            row.append(String.format(Locale.ROOT, " **%d** (%d) | %s | %d / %s%s |", a, b,
-                    b == 0 ? "–" : String.format(Locale.ROOT, "%.0f%%", 100.0 * (b - a) / b), ours,
-                    trim(theirs), failed > 0 ? " + " + failed + " refused" : ""));
-            System.out.println(row);
-            if (!scenario.source().name().contains("grown")) {
-                if (scenario.name().equals("first delivery")) {
-                    docFirstBefore += b;
-                    docFirstAfter += a;
-                    documented++;
-                } else if (scenario.name().equals("redelivery")) {
-                    docRedeliveryBefore += b;
-                    docRedeliveryAfter += a;
+        for (Write write : scenario.writes()) {
+            if (write.applied()) {
+                long computed = WriteCost.units(after.get(write.role()), write.before(), write.after(), true)
+                        .get(WriteCost.TABLE);
+                ours += computed;
+                theirs += write.dynaliteUnits() == null ? Double.NaN : write.dynaliteUnits();
+                if (write.dynaliteUnits() == null || computed != Math.round(write.dynaliteUnits())) {
+                    mismatches++;
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "%nTable units computed here vs. reported by dynalite, writes whose condition "
-                + "held: %d differ.%n", mismatches);
-        System.out.printf(Locale.ROOT, "%nThe %d documented samples, one delivery each: %d WRU (ALL: %d), %.0f%% "
-                + "fewer; their redeliveries: %d WRU (ALL: %d), %.0f%% fewer; both: %d (%d), %.0f%% fewer.%n",
-                documented, docFirstAfter, docFirstBefore, percent(docFirstBefore, docFirstAfter), docRedeliveryAfter,
-                docRedeliveryBefore, percent(docRedeliveryBefore, docRedeliveryAfter),
-                docFirstAfter + docRedeliveryAfter, docFirstBefore + docRedeliveryBefore,
-                percent(docFirstBefore + docRedeliveryBefore, docFirstAfter + docRedeliveryAfter));
+        return new TableCheck(ours, theirs, mismatches);
+    }
 
-        // What the projections cannot reach: every new item costs at least 1 unit per index entry, and the event
-        // item holds the body twice (raw_body and the parsed payload map). Not a change made here; for the record.
-        long slimFirst = 0;
-        long slimRedelivery = 0;
+    /**
+     * What the projections cannot reach: every new item costs at least 1 unit per index entry, and the event item
+     * holds the body twice (raw_body and the parsed payload map). Not a change made here; for the record.
+     */
+    static void printWithoutPayload(List<Scenario> scenarios, Map<Role, CreateTableRequest> after, Totals all) {
+        Totals slim = new Totals();
         for (Scenario scenario : scenarios) {
-            if (!scenario.source().name().contains("grown")) {
-                long units = total(units(withoutPayload(scenario), after));
-                if (scenario.name().equals("first delivery")) {
-                    slimFirst += units;
-                } else if (scenario.name().equals("redelivery")) {
-                    slimRedelivery += units;
-                }
-            }
+            slim.add(scenario, total(units(withoutPayload(scenario), after)));
         }
         System.out.printf(Locale.ROOT, "What-if, not built: the same with no payload map in the event item: first "
                 + "deliveries %d WRU (%.0f%% fewer than ALL), redeliveries %d (%.0f%%), both %.0f%% fewer.%n",
-                slimFirst, percent(docFirstBefore, slimFirst), slimRedelivery,
-                percent(docRedeliveryBefore, slimRedelivery),
-                percent(docFirstBefore + docRedeliveryBefore, slimFirst + slimRedelivery));
+                slim.first, percent(all.first, slim.first), slim.redelivery,
+                percent(all.redelivery, slim.redelivery),
+                percent(all.first + all.redelivery, slim.first + slim.redelivery));
+    }
 
+    /** Dollars per million first deliveries: DynamoDB (now and with ALL), API Gateway, Lambda at two speeds. */
+    static void printDollars(List<Scenario> scenarios, Map<Role, CreateTableRequest> after,
+            Map<Role, CreateTableRequest> before) {
         System.out.printf(Locale.ROOT, "%n$ per million accepted events (first delivery), us-east-1: DynamoDB "
                 + "on-demand $%.3f per million WRU; API Gateway HTTP API $%.2f per million requests; Lambda $%.2f per "
                 + "million requests + $%.10f per GB-s, %.0f MB, %d ms billed (%d ms at a quarter of the CPU).%n%n",
@@ -357,7 +400,10 @@ public final class CostPerEvent {
                     dynamoWas + HTTP_API_DOLLARS_PER_MILLION + lambda, dynamoWas + HTTP_API_DOLLARS_PER_MILLION
                             + lambdaSlow);
         }
-        // The item sizes behind the first deliveries, for the record.
+    }
+
+    /** The item sizes behind the first deliveries, for the record. */
+    static void printItemSizes(List<Scenario> scenarios) {
         System.out.println();
         for (Scenario scenario : scenarios) {
             if (scenario.name().equals("first delivery")) {
@@ -369,7 +415,6 @@ public final class CostPerEvent {
                 System.out.println(scenario.source().name() + ":" + sizes);
             }
         }
-        printStateEvents(scenarios);
     }
 
     /**
@@ -387,9 +432,7 @@ public final class CostPerEvent {
         System.out.println("| body | delivery | state changes | stream record bytes | Pipes requests |"
                 + " $ per million deliveries | $ per million state changes |");
         System.out.println("|---|---|---|---|---|---|---|");
-        int documentedChanges = 0;
-        int documentedFirst = 0;
-        int documentedRedeliveryChanges = 0;
+        Totals documented = new Totals();
         for (Scenario scenario : scenarios) {
             int changes = 0;
             long chunks = 0;
@@ -413,17 +456,10 @@ public final class CostPerEvent {
             System.out.printf(Locale.ROOT, "| %s | %s | %d | %s | %d | %.2f | %s |%n", scenario.source().name(),
                     scenario.name(), changes, bytes.length() == 0 ? "–" : bytes, chunks, perDelivery,
                     changes == 0 ? "–" : String.format(Locale.ROOT, "%.2f", perDelivery / changes));
-            if (!scenario.source().name().contains("grown")) {
-                if (scenario.name().equals("first delivery")) {
-                    documentedChanges += changes;
-                    documentedFirst++;
-                } else if (scenario.name().equals("redelivery")) {
-                    documentedRedeliveryChanges += changes;
-                }
-            }
+            documented.add(scenario, changes);
         }
         System.out.printf(Locale.ROOT, "%nThe %d documented samples, one first delivery each: %d state changes; their "
-                + "redeliveries: %d.%n", documentedFirst, documentedChanges, documentedRedeliveryChanges);
+                + "redeliveries: %d.%n", documented.firstDeliveries, documented.first, documented.redelivery);
     }
 
     /** The scenario's writes with the events table's {@code payload} attribute removed from every image. */
