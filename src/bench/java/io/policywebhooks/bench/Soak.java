@@ -86,20 +86,7 @@ public final class Soak {
         try (LoadKit.Dynalite db = LoadKit.Dynalite.start()) {
             Map<String, String> environment = LoadKit.lambdaEnvironment(db.endpoint);
             String name = "bench-soak-" + options.artifact(); // target/<name>: a JVM and a native soak can run at once
-            LambdaArtifact function;
-            if (options.artifact().equals("native")) {
-                Path executable = LoadKit.nativeExecutable(options.nativePath());
-                if (executable == null) {
-                    throw new IllegalStateException("--artifact native: there is no native executable");
-                }
-                System.out.println("artifact: native executable " + executable);
-                function = LambdaArtifact.startNative(name, executable, environment);
-            } else {
-                environment.put("JAVA_TOOL_OPTIONS", LoadKit.LAMBDA_JVM_FLAGS);
-                System.out.println("artifact: JVM build " + options.zip().toAbsolutePath() + " (Lambda JVM flags)");
-                function = LambdaArtifact.start(name, environment, options.zip());
-            }
-            try (function) {
+            try (LambdaArtifact function = startFunction(options, name, environment)) {
                 function.awaitStarted(120);
                 while (function.instances() < options.instances()) {
                     function.addInstance(name + "-" + (function.instances() + 1), environment);
@@ -119,25 +106,52 @@ public final class Soak {
                 }
                 List<Sample> all = new ArrayList<>(warm.stream().map(Timed::sample).toList());
                 all.addAll(sent.stream().map(Timed::sample).toList());
-                EndToEndLoad.Verification check = EndToEndLoad.verify(db, all, 0);
-                System.out.println();
-                System.out.println("## Exactly once, against dynalite (warm-up and measured requests)");
-                System.out.println(check);
-                System.out.printf(Locale.ROOT, "answered 200: %d; lost (answered 200, not stored as sent): %d; "
-                        + "duplicated (answered duplicate, or stored beyond what was sent): %d; not answered 200: "
-                        + "%d, of them stored: %d; exactly once: %s%n", check.accepted(),
-                        check.missing() + check.bodyMismatches() + check.idMismatches(),
-                        check.duplicatesAnswered() + Math.max(0, check.extra())
-                                + (check.accepted() - check.distinctIds()),
-                        check.notAccepted(), check.storedUnacknowledged(), check.exactlyOnce());
-                for (Process p : function.processes()) {
-                    if (!p.isAlive()) {
-                        System.out.println("WARNING: instance " + p.pid() + " died");
-                    }
-                }
+                printExactlyOnce(EndToEndLoad.verify(db, all, 0));
+                warnOfDeadInstances(function);
             }
         }
         System.out.println("ended: " + Instant.now() + ", load average: " + LoadKit.loadAverage());
+    }
+
+    /**
+     * The first instance of the artifact asked for: the native executable as bootstrap, or function.zip. For the JVM
+     * build the Lambda JVM flags go into {@code environment}, so the instances added later run with them too.
+     */
+    private static LambdaArtifact startFunction(Options options, String name, Map<String, String> environment)
+            throws IOException {
+        if (options.artifact().equals("native")) {
+            Path executable = LoadKit.nativeExecutable(options.nativePath());
+            if (executable == null) {
+                throw new IllegalStateException("--artifact native: there is no native executable");
+            }
+            System.out.println("artifact: native executable " + executable);
+            return LambdaArtifact.startNative(name, executable, environment);
+        }
+        environment.put("JAVA_TOOL_OPTIONS", LoadKit.LAMBDA_JVM_FLAGS);
+        System.out.println("artifact: JVM build " + options.zip().toAbsolutePath() + " (Lambda JVM flags)");
+        return LambdaArtifact.start(name, environment, options.zip());
+    }
+
+    /** What dynalite holds against what was answered: lost and duplicated events, in the run's terms. */
+    private static void printExactlyOnce(EndToEndLoad.Verification check) {
+        System.out.println();
+        System.out.println("## Exactly once, against dynalite (warm-up and measured requests)");
+        System.out.println(check);
+        System.out.printf(Locale.ROOT, "answered 200: %d; lost (answered 200, not stored as sent): %d; "
+                + "duplicated (answered duplicate, or stored beyond what was sent): %d; not answered 200: "
+                + "%d, of them stored: %d; exactly once: %s%n", check.accepted(),
+                check.missing() + check.bodyMismatches() + check.idMismatches(),
+                check.duplicatesAnswered() + Math.max(0, check.extra())
+                        + (check.accepted() - check.distinctIds()),
+                check.notAccepted(), check.storedUnacknowledged(), check.exactlyOnce());
+    }
+
+    private static void warnOfDeadInstances(LambdaArtifact function) {
+        for (Process p : function.processes()) {
+            if (!p.isAlive()) {
+                System.out.println("WARNING: instance " + p.pid() + " died");
+            }
+        }
     }
 
     /**
