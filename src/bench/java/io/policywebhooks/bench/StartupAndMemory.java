@@ -80,31 +80,36 @@ public final class StartupAndMemory {
         this.nativeExecutable = nativeExecutable;
     }
 
-    public static void main(String[] args) throws Exception {
-        int starts = 5;
-        int requests = 1000;
-        List<String> configs = null;
-        String nativePath = null;
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--starts" -> starts = Integer.parseInt(args[i + 1]);
-                case "--requests" -> requests = Integer.parseInt(args[i + 1]);
-                case "--configs" -> configs = List.of(args[i + 1].split(","));
-                case "--native" -> nativePath = args[i + 1];
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+    /** The command line: {@code configs} null when not given (the defaults depend on the native executable). */
+    record Options(int starts, int requests, List<String> configs, String nativePath) {
+        static Options parse(String[] args) {
+            int starts = 5;
+            int requests = 1000;
+            List<String> configs = null;
+            String nativePath = null;
+            for (int i = 0; i + 1 < args.length; i += 2) {
+                switch (args[i]) {
+                    case "--starts" -> starts = Integer.parseInt(args[i + 1]);
+                    case "--requests" -> requests = Integer.parseInt(args[i + 1]);
+                    case "--configs" -> configs = List.of(args[i + 1].split(","));
+                    case "--native" -> nativePath = args[i + 1];
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
             }
+            return new Options(starts, requests, configs, nativePath);
         }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        int starts = options.starts();
+        int requests = options.requests();
         System.out.println("# Startup and memory: packaged function (JVM build, native executable) as Lambda runs it, "
                 + "dynalite on loopback");
         System.out.println("machine: " + LoadKit.machine());
-        Path nativeExecutable = configs == null || configs.contains("native") ? LoadKit.nativeExecutable(nativePath)
-                : null;
-        if (configs == null) {
-            configs = nativeExecutable == null ? List.of("lambda", "default", "minimal")
-                    : List.of("lambda", "default", "native", "minimal");
-        } else if (configs.contains("native") && nativeExecutable == null) {
-            throw new IllegalArgumentException("--configs native: there is no native executable");
-        }
+        Path nativeExecutable = options.configs() == null || options.configs().contains("native")
+                ? LoadKit.nativeExecutable(options.nativePath()) : null;
+        List<String> configs = configurations(options.configs(), nativeExecutable);
         System.out.println("configurations: " + configs);
         System.out.println("load average before: " + LoadKit.loadAverage());
         System.out.printf(Locale.ROOT, "starts per configuration and kind: %d; requests per cold start: %d%n", starts,
@@ -113,29 +118,9 @@ public final class StartupAndMemory {
         json.put("machine", LoadKit.machine());
         try (LoadKit.Dynalite db = LoadKit.Dynalite.start()) {
             StartupAndMemory bench = new StartupAndMemory(db.endpoint, nativeExecutable);
-            // one unmeasured start of each kind: the page cache holds the unpacked jars (the executable) afterwards,
-            // as it would for every measured start; the load client's own HTTP classes get loaded
-            bench.cold("default", "bench-startup-prime", 10);
-            if (configs.contains("native")) {
-                bench.cold("native", "bench-startup-prime-native", 10);
-            }
-            if (configs.contains("minimal")) {
-                bench.cold("minimal", "bench-startup-prime-minimal", 10);
-            }
-            Map<String, List<Cold>> colds = new LinkedHashMap<>();
-            Map<String, List<Warm>> warms = new LinkedHashMap<>();
-            for (int i = 0; i < starts; i++) {
-                for (String config : configs) {
-                    colds.computeIfAbsent(config, c -> new ArrayList<>())
-                            .add(bench.cold(config, "bench-startup-" + config + "-cold-" + i, requests));
-                }
-            }
-            for (int i = 0; i < starts; i++) {
-                for (String config : configs) {
-                    warms.computeIfAbsent(config, c -> new ArrayList<>())
-                            .add(bench.warm(config, "bench-startup-" + config + "-warm-" + i, i == 0));
-                }
-            }
+            bench.prime(configs);
+            Map<String, List<Cold>> colds = bench.coldStarts(configs, starts, requests);
+            Map<String, List<Warm>> warms = bench.warmStarts(configs, starts);
             for (String config : configs) {
                 json.put(config, Map.of("cold", colds.get(config), "init_then_invoke", warms.get(config)));
                 summary(config, colds.get(config), warms.get(config), requests);
@@ -146,6 +131,56 @@ public final class StartupAndMemory {
         Files.createDirectories(out.getParent());
         LoadKit.JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), json);
         System.out.println("results: " + out.toAbsolutePath());
+    }
+
+    /** The configurations asked for, else the defaults: native among them only when there is an executable. */
+    private static List<String> configurations(List<String> asked, Path nativeExecutable) {
+        if (asked == null) {
+            return nativeExecutable == null ? List.of("lambda", "default", "minimal")
+                    : List.of("lambda", "default", "native", "minimal");
+        }
+        if (asked.contains("native") && nativeExecutable == null) {
+            throw new IllegalArgumentException("--configs native: there is no native executable");
+        }
+        return asked;
+    }
+
+    /**
+     * One unmeasured start of each kind: the page cache holds the unpacked jars (the executable) afterwards, as it
+     * would for every measured start; the load client's own HTTP classes get loaded.
+     */
+    private void prime(List<String> configs) throws Exception {
+        cold("default", "bench-startup-prime", 10);
+        if (configs.contains("native")) {
+            cold("native", "bench-startup-prime-native", 10);
+        }
+        if (configs.contains("minimal")) {
+            cold("minimal", "bench-startup-prime-minimal", 10);
+        }
+    }
+
+    /** The cold starts, the configurations taking turns start by start (the machine's drift falls on all). */
+    private Map<String, List<Cold>> coldStarts(List<String> configs, int starts, int requests) throws Exception {
+        Map<String, List<Cold>> colds = new LinkedHashMap<>();
+        for (int i = 0; i < starts; i++) {
+            for (String config : configs) {
+                colds.computeIfAbsent(config, c -> new ArrayList<>())
+                        .add(cold(config, "bench-startup-" + config + "-cold-" + i, requests));
+            }
+        }
+        return colds;
+    }
+
+    /** The init-then-invoke starts, taking turns as the cold ones do; the first of each with a class histogram. */
+    private Map<String, List<Warm>> warmStarts(List<String> configs, int starts) throws Exception {
+        Map<String, List<Warm>> warms = new LinkedHashMap<>();
+        for (int i = 0; i < starts; i++) {
+            for (String config : configs) {
+                warms.computeIfAbsent(config, c -> new ArrayList<>())
+                        .add(warm(config, "bench-startup-" + config + "-warm-" + i, i == 0));
+            }
+        }
+        return warms;
     }
 
     private Map<String, String> environment(String config) {
