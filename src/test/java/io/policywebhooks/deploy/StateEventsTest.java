@@ -39,6 +39,8 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 
 import io.policywebhooks.AppConfig;
+import io.policywebhooks.Signers;
+import io.policywebhooks.WebhookSigner;
 import io.policywebhooks.provider.Providers;
 import io.policywebhooks.webhook.Endpoint;
 import io.policywebhooks.DynaliteResource;
@@ -60,7 +62,7 @@ import software.amazon.event.ruler.Machine;
 /**
  * The state-change events as the template declares them, from real writes (docs/events.md).
  *
- * <p>Every documented sample of both providers and the lifecycles below go through the receiving flow
+ * <p>Every documented sample of every production provider and the lifecycles below go through the receiving flow
  * ({@link WebhookService}, production mappings) into dynalite, behind {@link RecordingDynamoDb}: each state write is
  * recorded with the item before and after it, and {@link StreamRecords} turns it into the stream record DynamoDB
  * writes for it (none when the condition failed). Each record then goes through exactly what template.yaml declares
@@ -110,7 +112,8 @@ class StateEventsTest {
         recorder = new RecordingDynamoDb(dynamo);
         recorder.tables(tables);
 
-        for (String provider : List.of("1099policy", "vertical-insure")) {
+        // the providers the production build contains: what the template deploys and its pipes publish
+        for (String provider : Signers.production().stream().map(WebhookSigner::provider).toList()) {
             for (Path sample : samples(provider)) {
                 deliver("sample " + provider + "/" + sample.getFileName(), provider, Files.readAllBytes(sample));
             }

@@ -1,10 +1,12 @@
 package io.policywebhooks.sender;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,8 +62,26 @@ class SendSamplesTest {
             assertEquals(signer.secretsVariable(), providers.get(signer.provider()).provider().secretsVariable());
             assertTrue(sampleCount(signer) > 0, "samples of " + signer.provider());
         }
-        assertEquals(List.of("1099policy", "vertical-insure"),
-                Signers.production().stream().map(WebhookSigner::provider).toList(), "the production build's");
+    }
+
+    /** The production providers are exactly those src/main lists for ServiceLoader; the test-only ones are not. */
+    @Test
+    void theProductionProvidersAreThoseListedInSrcMain() throws Exception {
+        List<String> production = Signers.production().stream()
+                .map(signer -> signer.webhookProvider().getClass().getName()).sorted().toList();
+        assertEquals(listedProviders("src/main").stream().sorted().toList(), production, "the production build's");
+        List<String> all = Signers.all().stream().map(signer -> signer.webhookProvider().getClass().getName())
+                .toList();
+        for (String testOnly : listedProviders("src/test")) {
+            assertTrue(all.contains(testOnly), testOnly + " is found");
+            assertFalse(production.contains(testOnly), testOnly + " is not in the production build");
+        }
+    }
+
+    /** The provider classes a source tree lists in its ServiceLoader file. */
+    static List<String> listedProviders(String tree) throws IOException {
+        return Files.readAllLines(Path.of(tree, "resources", "META-INF", "services", WebhookProvider.class.getName()))
+                .stream().map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
     }
 
     @Test
