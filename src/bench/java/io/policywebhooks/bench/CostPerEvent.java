@@ -29,6 +29,8 @@ import io.policywebhooks.verticalinsure.VerticalInsureSigner;
 import io.policywebhooks.provider.Headers;
 import io.policywebhooks.webhook.Outcome;
 import io.policywebhooks.AppConfig;
+import io.policywebhooks.Signers;
+import io.policywebhooks.WebhookSigner;
 import io.policywebhooks.webhook.Endpoint;
 import io.policywebhooks.webhook.WebhookService;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -39,7 +41,7 @@ import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
  * BENCHMARKS.md section 5: the write request units (WRU) each accepted event consumes, per table and per index, and
  * what that costs per million events next to API Gateway and Lambda.
  *
- * <p>Every documented sample of both providers ({@code src/test/resources/samples/1099policy|vertical-insure}) and a
+ * <p>Every documented sample of every production provider ({@code src/test/resources/samples/<provider>}) and a
  * 10 KB and a 100 KB body of the {@code policy.active} / {@code policy_bind_complete} shape ({@link Payloads}) goes
  * through the real path ({@link WebhookService#receive} with the production providers, signed as the providers
  * sign) into dynalite, on fresh tables created from {@link Tables#all}. {@link RecordingDynamoDb} in front of dynalite
@@ -134,7 +136,7 @@ public final class CostPerEvent {
                 "1099policy/policy.active.json", "1099policy/policy.cancelled.json",
                 "1099policy/assignment.active.json", "1099policy/assignment.cancelled.json",
                 "vertical-insure/policy_bind_complete.json", "vertical-insure/policy_canceled.json");
-        for (String provider : List.of("1099policy", "vertical-insure")) {
+        for (String provider : Signers.production().stream().map(WebhookSigner::provider).toList()) {
             List<Path> files;
             try (Stream<Path> list = Files.list(samples.resolve(provider))) {
                 files = list.filter(p -> p.toString().endsWith(".json")).sorted().toList();

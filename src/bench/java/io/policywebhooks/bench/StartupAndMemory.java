@@ -13,7 +13,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
+import io.policywebhooks.Signers;
 import io.policywebhooks.bench.LoadKit.Answer;
 import io.policywebhooks.bench.LoadKit.Event;
 import io.policywebhooks.it.LambdaArtifact;
@@ -49,16 +51,17 @@ public final class StartupAndMemory {
     static final String LAMBDA_FLAGS = LoadKit.LAMBDA_JVM_FLAGS;
 
     /** Classes whose live instances tell what is built at init and what on the first request. */
-    static final List<String> WATCHED = List.of(
-            "io.policywebhooks.ten99policy.Ten99PolicyProvider",
-            "io.policywebhooks.verticalinsure.VerticalInsureProvider",
-            "io.policywebhooks.ten99policy.ConvoySignatureVerifier",
-            "io.policywebhooks.webhook.WebhookResource",
-            "io.policywebhooks.webhook.WebhookService",
-            "io.policywebhooks.store.WebhookStore",
-            "software.amazon.awssdk.services.dynamodb.DefaultDynamoDbClientBuilder",
-            "software.amazon.awssdk.services.dynamodb.DefaultDynamoDbClient",
-            "software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient");
+    static final List<String> WATCHED = Stream.concat(
+            // every provider of the production build, as the function has them
+            Signers.production().stream().map(signer -> signer.webhookProvider().getClass().getName()),
+            Stream.of(
+                    "io.policywebhooks.ten99policy.ConvoySignatureVerifier",
+                    "io.policywebhooks.webhook.WebhookResource",
+                    "io.policywebhooks.webhook.WebhookService",
+                    "io.policywebhooks.store.WebhookStore",
+                    "software.amazon.awssdk.services.dynamodb.DefaultDynamoDbClientBuilder",
+                    "software.amazon.awssdk.services.dynamodb.DefaultDynamoDbClient",
+                    "software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient")).toList();
 
     private static final Pattern STARTED_IN = Pattern.compile("started in ([0-9.]+)s");
 
