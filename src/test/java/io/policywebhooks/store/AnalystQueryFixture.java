@@ -1,0 +1,277 @@
+package io.policywebhooks.store;
+
+import static io.policywebhooks.Webhooks.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInstance;
+
+import io.policywebhooks.store.QueriesDoc.Block;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/**
+ * What the tests of {@code docs/queries.md} share: data seeded once per test class through the real HTTP path into
+ * dynalite, the doc's check blocks, and each block's command run as the SDK request the CLI sends.
+ *
+ * <p>The doc's placeholders ({@link #placeholders}) are replaced by this class's own ids and times, so a wrong index,
+ * attribute, expression or placeholder in the doc fails the test of its question.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AnalystQueryFixture {
+    /** The doc's placeholders, replaced in the commands by this run's values ({@link #placeholders}). */
+    enum Placeholder {
+        POLICY("pl_XXXX"), CONTRACTOR("cn_XXXX"), TYPE("policy.cancelled"), WEEK_START("2026-11-23T00:00:00.000Z"),
+        NOW("2026-11-26T12:00:00.000Z"),
+        /** The event type section 4b shows; the test counts its own type under it. */
+        PAYOUT("payout_report_published");
+
+        final String text;
+
+        Placeholder(String text) {
+            this.text = text;
+        }
+    }
+
+    /** The shell variable the two-step blocks splice the first step's keys into (at most 100 per batch). */
+    static final String KEYS_VARIABLE = "$keys";
+    static final int BATCH_GET_MAX_KEYS = 100;
+
+    @Inject
+    DynamoDbClient dynamo;
+
+    final String run = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    // Policies: active, active but expired, cancelled (after active), Vertical Insure active; one with a history.
+    final String activePolicy = id("pl_act");
+    final String expiredPolicy = id("pl_exp");
+    final String cancelledPolicy = id("pl_can");
+    final String viPolicy = UUID.randomUUID().toString();
+    final String historyPolicy = id("pl_his");
+    // One contractor's assignments: covered, expired, not yet started, cancelled; and another contractor's.
+    final String contractor = id("cn_");
+    final String coveredAssignment = id("an_cov");
+    final String expiredAssignment = id("an_exp");
+    final String futureAssignment = id("an_fut");
+    final String cancelledAssignment = id("an_can");
+    final String otherAssignment = id("an_oth");
+    // An event type of this run only, so the count is exact on the shared dynalite.
+    final String typeT = id("analyst.counted_");
+
+    Instant seedStart;
+    Instant seedEnd;
+    String doc;
+    Map<String, Block> blocks;
+
+    /** Once per class (one instance): RestAssured knows the application's port only from the first test on. */
+    @BeforeEach
+    void seedThroughTheHttpPathAndReadTheDoc() throws Exception {
+        if (doc != null) {
+            return;
+        }
+        seedStart = Instant.now();
+        seedPolicies(seedStart);
+        seedAssignments(seedStart);
+        seedEventsOfType(seedStart);
+        pause();
+        seedEnd = Instant.now();
+
+        doc = QueriesDoc.read();
+        blocks = QueriesDoc.checkedBlocks(doc);
+    }
+
+    // ------------------------------------------------------------------ seeding
+
+    private static final long DAY = 86_400;
+
+    private void seedPolicies(Instant now) throws InterruptedException {
+        policyEvent("policy.active", activePolicy, now.getEpochSecond() - 100, now.plusSeconds(30 * DAY));
+        policyEvent("policy.active", expiredPolicy, now.getEpochSecond() - 100, now.minusSeconds(DAY));
+        policyEvent("policy.active", cancelledPolicy, now.getEpochSecond() - 200, now.plusSeconds(30 * DAY));
+        policyEvent("policy.cancelled", cancelledPolicy, now.getEpochSecond() - 100, now.plusSeconds(30 * DAY));
+        byte[] vi = utf8("{\"event\":\"policy_bind_complete\",\"webhook\":\"https://example.com/hook\",\"data\":{"
+                + "\"id\":\"" + viPolicy + "\",\"policy_status\":\"ACTIVE\",\"is_test\":true,"
+                + "\"expiration_date\":\"" + Attributes.iso(now.plusSeconds(60 * DAY)) + "\"}}");
+        postVerticalInsure(vi).statusCode(200);
+
+        // History: active, cancelled, then a late active.media created before the cancel (stored, state untouched),
+        // and a redelivery of the cancel (not stored again).
+        policyEvent("policy.active", historyPolicy, now.getEpochSecond() - 300, now.plusSeconds(30 * DAY));
+        pause();
+        byte[] cancel = policyBody("evt_hc" + run, "policy.cancelled", historyPolicy, now.getEpochSecond() - 100,
+                now.plusSeconds(30 * DAY));
+        post1099(cancel).statusCode(200);
+        pause();
+        policyEvent("policy.active.media", historyPolicy, now.getEpochSecond() - 200, now.plusSeconds(30 * DAY));
+        post1099(cancel).statusCode(200).body("duplicate", org.hamcrest.Matchers.equalTo(true));
+    }
+
+    private void seedAssignments(Instant now) {
+        assignmentEvent("assignment.active", coveredAssignment, contractor, now.minusSeconds(10 * DAY),
+                now.plusSeconds(30 * DAY));
+        assignmentEvent("assignment.active", expiredAssignment, contractor, now.minusSeconds(60 * DAY),
+                now.minusSeconds(DAY));
+        assignmentEvent("assignment.active", futureAssignment, contractor, now.plusSeconds(5 * DAY),
+                now.plusSeconds(60 * DAY));
+        assignmentEvent("assignment.active", cancelledAssignment, contractor, now.minusSeconds(10 * DAY),
+                now.plusSeconds(30 * DAY));
+        assignmentEvent("assignment.cancelled", cancelledAssignment, contractor, now.minusSeconds(10 * DAY),
+                now.plusSeconds(30 * DAY));
+        assignmentEvent("assignment.active", otherAssignment, "cn_other" + run, now.minusSeconds(10 * DAY),
+                now.plusSeconds(30 * DAY));
+    }
+
+    /** Three events of {@link #typeT}, one of them delivered twice. */
+    private void seedEventsOfType(Instant now) {
+        for (int i = 0; i < 3; i++) {
+            byte[] body = utf8("{\"id\":\"evt_t" + i + run + "\",\"type\":\"" + typeT + "\",\"created\":"
+                    + now.getEpochSecond() + ",\"data\":{\"id\":\"ob_" + i + run + "\"}}");
+            post1099(body).statusCode(200);
+            if (i == 0) {
+                post1099(body).statusCode(200); // a redelivery: not counted twice
+            }
+        }
+    }
+
+    void policyEvent(String type, String policyId, long created, Instant expiration) {
+        post1099(policyBody("evt_" + UUID.randomUUID(), type, policyId, created, expiration)).statusCode(200);
+    }
+
+    static byte[] policyBody(String eventId, String type, String policyId, long created, Instant expiration) {
+        return utf8("{\"id\":\"" + eventId + "\",\"type\":\"" + type + "\",\"created\":" + created
+                + ",\"data\":{\"id\":\"" + policyId + "\",\"object\":\"policy\",\"is_active\":"
+                + !type.endsWith("cancelled") + ",\"contractor\":\"cn_any\",\"effective_date\":"
+                + (created - DAY) + ",\"expiration_date\":" + expiration.getEpochSecond() + "}}");
+    }
+
+    void assignmentEvent(String type, String assignmentId, String contractorId, Instant effective, Instant end) {
+        post1099(utf8("{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"" + type + "\",\"created\":"
+                + (Instant.now().getEpochSecond() + (type.endsWith("cancelled") ? 1 : 0)) + ",\"data\":{\"id\":\""
+                + assignmentId + "\",\"object\":\"assignment\",\"contractor\":\"" + contractorId
+                + "\",\"job\":\"jb_" + run + "\",\"policy\":\"" + activePolicy + "\",\"effective_date\":"
+                + effective.getEpochSecond() + ",\"end_date\":" + end.getEpochSecond() + "}}")).statusCode(200);
+    }
+
+    /** An id of this class's own: each test class seeds its own items into the one dynalite all tests share. */
+    String id(String prefix) {
+        return prefix + run;
+    }
+
+    /** received_at has millisecond precision: keep arrivals apart so their order is the index order. */
+    static void pause() throws InterruptedException {
+        Thread.sleep(5);
+    }
+
+    Map<String, String> placeholders() {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put(Placeholder.POLICY.text, historyPolicy);
+        values.put(Placeholder.CONTRACTOR.text, contractor);
+        values.put(Placeholder.TYPE.text, typeT);
+        values.put(Placeholder.PAYOUT.text, typeT);
+        values.put(Placeholder.WEEK_START.text, Attributes.iso(seedStart.minus(Duration.ofSeconds(1))));
+        values.put(Placeholder.NOW.text, Attributes.iso(Instant.now()));
+        return values;
+    }
+
+    // ------------------------------------------------------------------ the doc's commands, run
+
+    record Result(List<Map<String, AttributeValue>> items, int count) {
+    }
+
+    Result run(String check) {
+        Block block = blocks.get(check);
+        assertNotNull(block, "no check block " + check + " in docs/queries.md");
+        assertEquals(1, block.local().size(), "one command in check " + check);
+        return query(block.local().get(0), placeholders());
+    }
+
+    /**
+     * A two-step block as the shell runs it: the query's {@code Items} (what {@code --query Items --output json}
+     * writes to keys.json: the keys), cut into batches of at most 100 as the doc's jq line does, each spliced into
+     * the batch-get-item's {@code --request-items} for {@code $keys} and sent.
+     */
+    List<Map<String, AttributeValue>> runTwoStep(String check) {
+        Block block = blocks.get(check);
+        assertNotNull(block, "no check block " + check + " in docs/queries.md");
+        assertEquals(2, block.local().size(), "a query and a batch-get-item in check " + check);
+        String query = block.local().get(0);
+        Map<String, String> queryOptions = QueriesDoc.options(query, "query", placeholders());
+        assertEquals("Items", queryOptions.get("--query"), "the first step keeps the items: " + query);
+        assertEquals("json", queryOptions.get("--output"), "the first step writes JSON: " + query);
+        assertTrue(QueriesDoc.words(query).contains(">"), "the first step writes keys.json: " + query);
+        List<Map<String, AttributeValue>> keys = query(query, placeholders()).items();
+        assertFalse(keys.isEmpty(), "no keys from " + query);
+
+        Map<String, String> batch = QueriesDoc.options(block.local().get(1), "batch-get-item", placeholders());
+        assertEquals(Set.of("--request-items"), batch.keySet(), block.local().get(1));
+        String template = batch.get("--request-items");
+        assertTrue(template.contains(KEYS_VARIABLE), "the keys go in as " + KEYS_VARIABLE + ": " + template);
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += BATCH_GET_MAX_KEYS) {
+            List<Map<String, AttributeValue>> slice = keys.subList(from, Math.min(keys.size(), from + BATCH_GET_MAX_KEYS));
+            BatchGetItemResponse answer = dynamo.batchGetItem(BatchGetItemRequest.builder()
+                    .requestItems(CliRequests.requestItems(template.replace(KEYS_VARIABLE, CliRequests.cliJson(slice))))
+                    .build());
+            assertTrue(!answer.hasUnprocessedKeys() || answer.unprocessedKeys().isEmpty(), "unprocessed keys");
+            answer.responses().values().forEach(items::addAll);
+        }
+        return items;
+    }
+
+    /** The command as the SDK request the CLI sends, all pages (the CLI paginates and adds up Count too). */
+    Result query(String command, Map<String, String> values) {
+        Map<String, String> options = QueriesDoc.options(command, "query", values);
+        QueryRequest.Builder request = CliRequests.query(options, command);
+        assertTrue(options.containsKey("--index-name"), "a query on an index: " + command);
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        int count = 0;
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryResponse page = dynamo.query(request.exclusiveStartKey(start).build());
+            items.addAll(page.items());
+            count += page.count();
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return new Result(items, count);
+    }
+
+    Map<String, AttributeValue> getItem(String command) {
+        Map<String, String> options = QueriesDoc.options(command, "get-item", placeholders());
+        assertEquals(Set.of("--table-name", "--key"), options.keySet(), command);
+        Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(options.get("--table-name"))
+                .key(CliRequests.attributeMap(options.get("--key"))).consistentRead(true).build()).item();
+        assertFalse(item.isEmpty(), "no item for " + command);
+        return item;
+    }
+
+    // ------------------------------------------------------------------ small helpers
+
+    static Set<String> ids(List<Map<String, AttributeValue>> items, String key) {
+        return items.stream().map(i -> s(i, key)).collect(Collectors.toCollection(LinkedHashSet::new));
+    }
+
+    static Map<String, AttributeValue> find(List<Map<String, AttributeValue>> items, String key, String id) {
+        return items.stream().filter(i -> id.equals(s(i, key))).findFirst()
+                .orElseThrow(() -> new AssertionError(id + " not in " + ids(items, key)));
+    }
+}
