@@ -1,6 +1,5 @@
 package io.policywebhooks.store;
 
-import static io.policywebhooks.Webhooks.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -16,19 +15,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import io.policywebhooks.DynaliteResource;
-import io.policywebhooks.LogCapture;
 import io.policywebhooks.store.QueriesDoc.Block;
-import io.policywebhooks.verticalinsure.VerticalInsureSigner;
 import io.quarkus.test.junit.QuarkusTest;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
@@ -38,9 +31,9 @@ import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 /**
- * Runs the analysts' queries of {@code docs/queries.md} against dynalite, on data seeded through the real HTTP path
- * ({@link AnalystQueryFixture}), and checks the answer of each check block; also the deployed twin of each command,
- * the PartiQL statements' index and key names, and the signature-rejection sources.
+ * {@code docs/queries.md} as a whole, on data seeded through the real HTTP path: every local command is in a check
+ * block (each question's test runs them), every index answers with its projection only, each deployed command is
+ * its local twin on the stack's tables, and every PartiQL statement reads an index by its partition key.
  */
 @QuarkusTest
 class AnalystQueriesTest extends AnalystQueryFixture {
@@ -168,135 +161,6 @@ class AnalystQueriesTest extends AnalystQueryFixture {
         }
         assertEquals(countOf(doc, "FROM \"<"), statements, "every PartiQL statement reads by a partition key");
         assertTrue(statements >= 6, "PartiQL statements found: " + statements);
-    }
-
-    @Test
-    void activePolicies() {
-        Set<String> ids = ids(run("active-policies").items(), Tables.POLICY_ID);
-        assertTrue(ids.containsAll(Set.of(activePolicy, expiredPolicy, viPolicy)), ids.toString());
-        assertFalse(ids.contains(cancelledPolicy), "cancelled policy listed as active");
-        assertFalse(ids.contains(historyPolicy), "cancelled policy listed as active");
-        Map<String, AttributeValue> item = find(run("active-policies").items(), Tables.POLICY_ID, activePolicy);
-        assertNotNull(s(item, "expiration_date"), "projection keeps expiration_date: " + item);
-        assertFalse(item.containsKey(Tables.LAST_EVENT_ORDER), "projection applied: " + item);
-    }
-
-    @Test
-    void activeUnexpiredPolicies() {
-        Set<String> ids = ids(run("active-unexpired-policies").items(), Tables.POLICY_ID);
-        assertTrue(ids.containsAll(Set.of(activePolicy, viPolicy)), ids.toString());
-        assertFalse(ids.contains(expiredPolicy), "expired policy listed: " + ids);
-        assertFalse(ids.contains(cancelledPolicy), "cancelled policy listed: " + ids);
-    }
-
-    @Test
-    void policyHistoryInArrivalOrder() {
-        List<Map<String, AttributeValue>> items = run("policy-history").items();
-        assertEquals(List.of("policy.active", "policy.cancelled", "policy.active.media"),
-                items.stream().map(i -> s(i, Tables.TYPE)).toList(), "history of " + historyPolicy);
-        for (Map<String, AttributeValue> item : items) {
-            assertNotNull(s(item, Tables.RECEIVED_AT), item.toString());
-            assertNotNull(s(item, Tables.CREATED_AT), item.toString());
-            assertTrue(s(item, Tables.EVENT_ID).startsWith("1099policy#"), item.toString());
-            assertFalse(item.containsKey(Tables.RAW_BODY), "projection applied: " + item);
-        }
-    }
-
-    @Test
-    void policyState() {
-        Map<String, AttributeValue> item = getItem(blocks.get("policy-state").local().get(0));
-        assertEquals("CANCELLED", s(item, Tables.STATUS), item.toString());
-        assertEquals("policy.cancelled", s(item, Tables.LAST_EVENT_TYPE));
-    }
-
-    /** 2b: the index holds no body, so the doc fetches the full events by key from the ids the index gives. */
-    @Test
-    void policyHistoryInFullByKey() {
-        List<Map<String, AttributeValue>> items = runTwoStep("policy-history-full");
-        assertEquals(Set.of("policy.active", "policy.cancelled", "policy.active.media"),
-                items.stream().map(i -> s(i, Tables.TYPE)).collect(Collectors.toSet()), "history of " + historyPolicy);
-        for (Map<String, AttributeValue> item : items) {
-            assertTrue(s(item, Tables.RAW_BODY).contains(historyPolicy), "raw body by key: " + item);
-            assertNotNull(item.get(Tables.PAYLOAD), "parsed payload by key: " + item);
-        }
-        // ... and the index alone does not have them: asked for everything, it answers what it projects.
-        List<Map<String, AttributeValue>> fromIndex = dynamo.query(QueryRequest.builder()
-                .tableName(DynaliteResource.TABLES.events()).indexName(Tables.EVENTS_BY_OBJECT)
-                .keyConditionExpression("object_id = :id")
-                .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(historyPolicy))).build()).items();
-        assertEquals(3, fromIndex.size());
-        fromIndex.forEach(i -> assertFalse(i.containsKey(Tables.RAW_BODY) || i.containsKey(Tables.PAYLOAD),
-                "the index projects no body: " + i));
-    }
-
-    @Test
-    void contractorAssignments() {
-        List<Map<String, AttributeValue>> items = run("contractor-assignments").items();
-        Map<String, String> statuses = new HashMap<>();
-        items.forEach(i -> statuses.put(s(i, Tables.ASSIGNMENT_ID), s(i, Tables.STATUS)));
-        assertEquals(Map.of(coveredAssignment, "ACTIVE", expiredAssignment, "ACTIVE", futureAssignment, "ACTIVE",
-                cancelledAssignment, "CANCELLED"), statuses);
-        Map<String, AttributeValue> covered = find(items, Tables.ASSIGNMENT_ID, coveredAssignment);
-        assertNotNull(s(covered, "end_date"), covered.toString());
-        assertNotNull(s(covered, Tables.JOB), covered.toString());
-    }
-
-    @Test
-    void contractorCoveredAssignments() {
-        assertEquals(Set.of(coveredAssignment),
-                ids(run("contractor-covered-assignments").items(), Tables.ASSIGNMENT_ID));
-    }
-
-    @Test
-    void eventsOfTypeThisWeek() {
-        assertEquals(3, run("events-of-type-this-week").count(), "events of " + typeT + " since " + seedStart);
-        // The week boundary is a real key condition: from after the seeding, nothing.
-        Map<String, String> later = placeholders();
-        later.put(Placeholder.WEEK_START.text, Attributes.iso(seedEnd.plusSeconds(1)));
-        assertEquals(0, query(blocks.get("events-of-type-this-week").local().get(0), later).count());
-    }
-
-    @Test
-    void deliveriesOfType() {
-        List<Map<String, AttributeValue>> items = runTwoStep("deliveries-of-type");
-        assertEquals(3, items.size(), "distinct events of " + typeT);
-        int deliveries = items.stream().mapToInt(i -> Integer.parseInt(i.get(Tables.DELIVERIES).n())).sum();
-        assertEquals(4, deliveries, "three events, one of them delivered twice");
-        assertTrue(items.stream().allMatch(i -> i.containsKey(Tables.LAST_RECEIVED_AT) && !i.containsKey(Tables.RAW_BODY)),
-                "projection applied: " + items);
-    }
-
-    @Test
-    void signatureRejectionsAreLoggedForTheInsightsQueryAndTheMetricAndNotStored() throws Exception {
-        String objectId = UUID.randomUUID().toString();
-        byte[] body = utf8("{\"event\":\"policy_bind_complete\",\"data\":{\"id\":\"" + objectId + "\"}}");
-        List<String> lines;
-        try (LogCapture capture = new LogCapture()) {
-            postVerticalInsure(body, VerticalInsureSigner.sign("not-the-key", body)).statusCode(401);
-            lines = capture.requestLines();
-        }
-        assertEquals(1, lines.size(), lines.toString());
-        JsonNode line = CliRequests.JSON.readTree(lines.get(0));
-        // What the doc's Logs Insights query filters and groups on, and the template's metric filter pattern.
-        assertTrue(doc.contains("filter outcome = \"rejected\""), "Insights filter in the doc");
-        assertTrue(doc.contains("stats count(*) as rejections by provider, reason"), "Insights stats in the doc");
-        assertEquals("rejected", line.get("outcome").asText(), line.toString());
-        assertEquals(401, line.get("status").asInt());
-        assertEquals("vertical-insure", line.get("provider").asText());
-        assertEquals("signature mismatch", line.get("reason").asText());
-        // The line is also the metric (EMF): the doc's get-metric-statistics reads Deliveries by provider and outcome
-        // in the line's (default) namespace.
-        JsonNode directive = line.path("_aws").path("CloudWatchMetrics").path(0);
-        assertEquals("[[\"provider\",\"outcome\"],[\"provider\"]]", directive.path("Dimensions").toString());
-        assertEquals(1, line.get("Deliveries").asInt());
-        assertTrue(doc.contains("--namespace " + directive.path("Namespace").asText() + " --metric-name Deliveries"),
-                "doc's get-metric-statistics uses the line's namespace and metric");
-        assertTrue(doc.contains("--dimensions Name=provider,Value=\"$provider\" Name=outcome,Value=rejected"),
-                "doc's get-metric-statistics selects the rejections by their dimensions");
-        // Nothing stored: the object's history is empty.
-        Map<String, String> values = placeholders();
-        values.put(Placeholder.POLICY.text, objectId);
-        assertEquals(0, query(blocks.get("policy-history").local().get(0), values).items().size());
     }
 
     static int countOf(String text, String part) {
