@@ -229,9 +229,9 @@ abstract class AnalystQueryFixture {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         for (int from = 0; from < keys.size(); from += BATCH_GET_MAX_KEYS) {
             List<Map<String, AttributeValue>> slice = keys.subList(from, Math.min(keys.size(), from + BATCH_GET_MAX_KEYS));
+            String requestItems = template.replace(KEYS_VARIABLE, CliRequests.cliJson(slice));
             BatchGetItemResponse answer = dynamo.batchGetItem(BatchGetItemRequest.builder()
-                    .requestItems(CliRequests.requestItems(template.replace(KEYS_VARIABLE, CliRequests.cliJson(slice))))
-                    .build());
+                    .requestItems(CliRequests.requestItems(requestItems)).build());
             assertTrue(!answer.hasUnprocessedKeys() || answer.unprocessedKeys().isEmpty(), "unprocessed keys");
             answer.responses().values().forEach(items::addAll);
         }
