@@ -18,11 +18,16 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.store.QueriesDoc.Block;
 import io.quarkus.test.junit.QuarkusTest;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
@@ -36,19 +41,31 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
  * its local twin on the stack's tables, and every PartiQL statement reads an index by its partition key.
  */
 @QuarkusTest
-class AnalystQueriesTest extends AnalystQueryFixture {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AnalystQueriesTest {
     static final Set<String> CHECKS = Set.of("active-policies", "active-unexpired-policies", "policy-history",
             "policy-history-full", "policy-state", "contractor-assignments", "contractor-covered-assignments",
             "events-of-type-this-week", "deliveries-of-type");
 
+    @Inject
+    DynamoDbClient dynamo;
+    AnalystQueryFixture fixture;
+
+    @BeforeEach
+    void seedOnce() throws Exception {
+        if (fixture == null) {
+            fixture = AnalystQueryFixture.seed(dynamo);
+        }
+    }
+
     @Test
     void everyLocalCommandInTheDocIsChecked() {
-        assertEquals(CHECKS, blocks.keySet(), "check blocks in docs/queries.md");
-        List<String> all = QueriesDoc.commands(doc);
+        assertEquals(CHECKS, fixture.blocks.keySet(), "check blocks in docs/queries.md");
+        List<String> all = QueriesDoc.commands(fixture.doc);
         long local = all.stream().filter(c -> c.contains("--endpoint-url")).count();
-        long checked = blocks.values().stream().mapToLong(b -> b.local().size()).sum();
+        long checked = fixture.blocks.values().stream().mapToLong(b -> b.local().size()).sum();
         assertEquals(checked, local, "every local aws dynamodb command sits in a check block: " + all);
-        assertFalse(doc.contains("dynamodb scan"), "the analysts' queries use indexes, never a scan");
+        assertFalse(fixture.doc.contains("dynamodb scan"), "the analysts' queries use indexes, never a scan");
     }
 
     /**
@@ -58,11 +75,11 @@ class AnalystQueriesTest extends AnalystQueryFixture {
     @Test
     void eachIndexHoldsOnlyItsProjection() {
         Map<String, Map<String, String>> partitions = Map.of(
-                Tables.EVENTS_BY_OBJECT, Map.of(Tables.OBJECT_ID, historyPolicy),
-                Tables.EVENTS_BY_TYPE, Map.of(Tables.TYPE, typeT),
+                Tables.EVENTS_BY_OBJECT, Map.of(Tables.OBJECT_ID, fixture.historyPolicy),
+                Tables.EVENTS_BY_TYPE, Map.of(Tables.TYPE, fixture.typeT),
                 Tables.POLICIES_BY_STATUS, Map.of(Tables.STATUS, "ACTIVE"),
-                Tables.ASSIGNMENTS_BY_CONTRACTOR, Map.of(Tables.CONTRACTOR, contractor),
-                Tables.ASSIGNMENTS_BY_JOB, Map.of(Tables.JOB, "jb_" + run));
+                Tables.ASSIGNMENTS_BY_CONTRACTOR, Map.of(Tables.CONTRACTOR, fixture.contractor),
+                Tables.ASSIGNMENTS_BY_JOB, Map.of(Tables.JOB, "jb_" + fixture.run));
         for (CreateTableRequest table : Tables.all(DynaliteResource.TABLES)) {
             for (GlobalSecondaryIndex index : table.globalSecondaryIndexes()) {
                 Set<String> allowed = new HashSet<>();
@@ -90,7 +107,7 @@ class AnalystQueriesTest extends AnalystQueryFixture {
 
     @Test
     void deployedCommandsAreTheLocalOnesAgainstTheStackTables() {
-        for (Map.Entry<String, Block> entry : blocks.entrySet()) {
+        for (Map.Entry<String, Block> entry : fixture.blocks.entrySet()) {
             List<String> locals = entry.getValue().local();
             List<String> deployeds = entry.getValue().deployed();
             assertEquals(locals.size(), deployeds.size(), "a deployed command for each local one in check "
@@ -102,10 +119,10 @@ class AnalystQueriesTest extends AnalystQueryFixture {
         }
         for (String output : new String[] {"EventsTableName", "PoliciesTableName", "AssignmentsTableName",
                 "FunctionLogGroupName"}) {
-            assertTrue(doc.contains("out " + output + ")"), "doc reads " + output);
+            assertTrue(fixture.doc.contains("out " + output + ")"), "doc reads " + output);
             assertTrue(template().contains("  " + output + ":"), "template has output " + output);
         }
-        assertTrue(doc.contains("--stack-name " + stackName()), "doc uses the samconfig stack name");
+        assertTrue(fixture.doc.contains("--stack-name " + stackName()), "doc uses the samconfig stack name");
     }
 
     /** A local command's words as its deployed twin has them: no --endpoint-url, a table variable for each table. */
@@ -141,7 +158,7 @@ class AnalystQueriesTest extends AnalystQueryFixture {
         tables.put("AssignmentsTableName", all.get(2));
         Pattern from = Pattern.compile(
                 "FROM \"<(\\w+)>\"(?:\\.\"([^\"]+)\")?\\s+WHERE\\s+\"?(\\w+)\"?\\s*(?:=|IN \\[)");
-        Matcher m = from.matcher(doc);
+        Matcher m = from.matcher(fixture.doc);
         int statements = 0;
         while (m.find()) {
             statements++;
@@ -159,7 +176,7 @@ class AnalystQueriesTest extends AnalystQueryFixture {
             }
             assertEquals(partitionKey, m.group(3), "first WHERE condition must be the partition key: " + m.group());
         }
-        assertEquals(countOf(doc, "FROM \"<"), statements, "every PartiQL statement reads by a partition key");
+        assertEquals(countOf(fixture.doc, "FROM \"<"), statements, "every PartiQL statement reads by a partition key");
         assertTrue(statements >= 6, "PartiQL statements found: " + statements);
     }
 

@@ -17,11 +17,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.TestInstance;
-
 import io.policywebhooks.store.QueriesDoc.Block;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -32,14 +27,14 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
- * What the tests of {@code docs/queries.md} share: data seeded once per test class through the real HTTP path into
- * dynalite, the doc's check blocks, and each block's command run as the SDK request the CLI sends.
+ * What the tests of {@code docs/queries.md} share: data seeded through the real HTTP path into dynalite, the doc's
+ * check blocks, and each block's command run as the SDK request the CLI sends. Each test class holds one, seeded by
+ * {@link #seed} before its first test.
  *
- * <p>The doc's placeholders ({@link #placeholders}) are replaced by this class's own ids and times, so a wrong index,
- * attribute, expression or placeholder in the doc fails the test of its question.
+ * <p>The doc's placeholders ({@link #placeholders}) are replaced by this fixture's own ids and times, so a wrong
+ * index, attribute, expression or placeholder in the doc fails the test of its question.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class AnalystQueryFixture {
+final class AnalystQueryFixture {
     /** The doc's placeholders, replaced in the commands by this run's values ({@link #placeholders}). */
     enum Placeholder {
         POLICY("pl_XXXX"), CONTRACTOR("cn_XXXX"), TYPE("policy.cancelled"), WEEK_START("2026-11-23T00:00:00.000Z"),
@@ -55,11 +50,10 @@ abstract class AnalystQueryFixture {
     }
 
     /** The shell variable the two-step blocks splice the first step's keys into (at most 100 per batch). */
-    static final String KEYS_VARIABLE = "$keys";
-    static final int BATCH_GET_MAX_KEYS = 100;
+    private static final String KEYS_VARIABLE = "$keys";
+    private static final int BATCH_GET_MAX_KEYS = 100;
 
-    @Inject
-    DynamoDbClient dynamo;
+    private final DynamoDbClient dynamo;
 
     final String run = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     // Policies: active, active but expired, cancelled (after active), Vertical Insure active; one with a history.
@@ -78,17 +72,13 @@ abstract class AnalystQueryFixture {
     // An event type of this run only, so the count is exact on the shared dynalite.
     final String typeT = id("analyst.counted_");
 
-    Instant seedStart;
-    Instant seedEnd;
-    String doc;
-    Map<String, Block> blocks;
+    final Instant seedStart;
+    final Instant seedEnd;
+    final String doc;
+    final Map<String, Block> blocks;
 
-    /** Once per class (one instance): RestAssured knows the application's port only from the first test on. */
-    @BeforeEach
-    void seedThroughTheHttpPathAndReadTheDoc() throws Exception {
-        if (doc != null) {
-            return;
-        }
+    private AnalystQueryFixture(DynamoDbClient dynamo) throws Exception {
+        this.dynamo = dynamo;
         seedStart = Instant.now();
         seedPolicies(seedStart);
         seedAssignments(seedStart);
@@ -98,6 +88,15 @@ abstract class AnalystQueryFixture {
 
         doc = QueriesDoc.read();
         blocks = QueriesDoc.checkedBlocks(doc);
+    }
+
+    /**
+     * A fixture of its own ids, seeded through the real HTTP path, with the doc read. From a test's {@code @BeforeEach}
+     * (once per class): RestAssured knows the application's port only from the first test on, not in a
+     * {@code @BeforeAll}.
+     */
+    static AnalystQueryFixture seed(DynamoDbClient dynamo) throws Exception {
+        return new AnalystQueryFixture(dynamo);
     }
 
     // ------------------------------------------------------------------ seeding
@@ -153,18 +152,19 @@ abstract class AnalystQueryFixture {
         }
     }
 
-    void policyEvent(String type, String policyId, long created, Instant expiration) {
+    private void policyEvent(String type, String policyId, long created, Instant expiration) {
         post1099(policyBody("evt_" + UUID.randomUUID(), type, policyId, created, expiration)).statusCode(200);
     }
 
-    static byte[] policyBody(String eventId, String type, String policyId, long created, Instant expiration) {
+    private static byte[] policyBody(String eventId, String type, String policyId, long created, Instant expiration) {
         return utf8("{\"id\":\"" + eventId + "\",\"type\":\"" + type + "\",\"created\":" + created
                 + ",\"data\":{\"id\":\"" + policyId + "\",\"object\":\"policy\",\"is_active\":"
                 + !type.endsWith("cancelled") + ",\"contractor\":\"cn_any\",\"effective_date\":"
                 + (created - DAY) + ",\"expiration_date\":" + expiration.getEpochSecond() + "}}");
     }
 
-    void assignmentEvent(String type, String assignmentId, String contractorId, Instant effective, Instant end) {
+    private void assignmentEvent(String type, String assignmentId, String contractorId, Instant effective,
+            Instant end) {
         post1099(utf8("{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"" + type + "\",\"created\":"
                 + (Instant.now().getEpochSecond() + (type.endsWith("cancelled") ? 1 : 0)) + ",\"data\":{\"id\":\""
                 + assignmentId + "\",\"object\":\"assignment\",\"contractor\":\"" + contractorId
@@ -172,13 +172,13 @@ abstract class AnalystQueryFixture {
                 + effective.getEpochSecond() + ",\"end_date\":" + end.getEpochSecond() + "}}")).statusCode(200);
     }
 
-    /** An id of this class's own: each test class seeds its own items into the one dynalite all tests share. */
-    String id(String prefix) {
+    /** An id of this fixture's own: each test class seeds its own items into the one dynalite all tests share. */
+    private String id(String prefix) {
         return prefix + run;
     }
 
     /** received_at has millisecond precision: keep arrivals apart so their order is the index order. */
-    static void pause() throws InterruptedException {
+    private static void pause() throws InterruptedException {
         Thread.sleep(5);
     }
 

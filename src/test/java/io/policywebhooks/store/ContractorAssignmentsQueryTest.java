@@ -1,6 +1,8 @@
 package io.policywebhooks.store;
 
 import static io.policywebhooks.Webhooks.s;
+import static io.policywebhooks.store.AnalystQueryFixture.find;
+import static io.policywebhooks.store.AnalystQueryFixture.ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -9,9 +11,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import io.quarkus.test.junit.QuarkusTest;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -19,22 +26,34 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * contractor's covered, expired, future and cancelled assignments beside another contractor's.
  */
 @QuarkusTest
-class ContractorAssignmentsQueryTest extends AnalystQueryFixture {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ContractorAssignmentsQueryTest {
+    @Inject
+    DynamoDbClient dynamo;
+    AnalystQueryFixture fixture;
+
+    @BeforeEach
+    void seedOnce() throws Exception {
+        if (fixture == null) {
+            fixture = AnalystQueryFixture.seed(dynamo);
+        }
+    }
+
     @Test
     void contractorAssignments() {
-        List<Map<String, AttributeValue>> items = run("contractor-assignments").items();
+        List<Map<String, AttributeValue>> items = fixture.run("contractor-assignments").items();
         Map<String, String> statuses = new HashMap<>();
         items.forEach(i -> statuses.put(s(i, Tables.ASSIGNMENT_ID), s(i, Tables.STATUS)));
-        assertEquals(Map.of(coveredAssignment, "ACTIVE", expiredAssignment, "ACTIVE", futureAssignment, "ACTIVE",
-                cancelledAssignment, "CANCELLED"), statuses);
-        Map<String, AttributeValue> covered = find(items, Tables.ASSIGNMENT_ID, coveredAssignment);
+        assertEquals(Map.of(fixture.coveredAssignment, "ACTIVE", fixture.expiredAssignment, "ACTIVE",
+                fixture.futureAssignment, "ACTIVE", fixture.cancelledAssignment, "CANCELLED"), statuses);
+        Map<String, AttributeValue> covered = find(items, Tables.ASSIGNMENT_ID, fixture.coveredAssignment);
         assertNotNull(s(covered, "end_date"), covered.toString());
         assertNotNull(s(covered, Tables.JOB), covered.toString());
     }
 
     @Test
     void contractorCoveredAssignments() {
-        assertEquals(Set.of(coveredAssignment),
-                ids(run("contractor-covered-assignments").items(), Tables.ASSIGNMENT_ID));
+        assertEquals(Set.of(fixture.coveredAssignment),
+                ids(fixture.run("contractor-covered-assignments").items(), Tables.ASSIGNMENT_ID));
     }
 }
