@@ -20,9 +20,7 @@ import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.store.QueriesDoc.Block;
@@ -41,31 +39,24 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
  * its local twin on the stack's tables, and every PartiQL statement reads an index by its partition key.
  */
 @QuarkusTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AnalystQueriesTest {
     static final Set<String> CHECKS = Set.of("active-policies", "active-unexpired-policies", "policy-history",
             "policy-history-full", "policy-state", "contractor-assignments", "contractor-covered-assignments",
             "events-of-type-this-week", "deliveries-of-type");
 
     @Inject
-    DynamoDbClient dynamo;
     AnalystQueryFixture fixture;
-
-    @BeforeEach
-    void seedOnce() throws Exception {
-        if (fixture == null) {
-            fixture = AnalystQueryFixture.seed(dynamo);
-        }
-    }
+    @Inject
+    DynamoDbClient dynamo;
 
     @Test
     void everyLocalCommandInTheDocIsChecked() {
-        assertEquals(CHECKS, fixture.blocks.keySet(), "check blocks in docs/queries.md");
-        List<String> all = QueriesDoc.commands(fixture.doc);
+        assertEquals(CHECKS, fixture.blocks().keySet(), "check blocks in docs/queries.md");
+        List<String> all = QueriesDoc.commands(fixture.doc());
         long local = all.stream().filter(c -> c.contains("--endpoint-url")).count();
-        long checked = fixture.blocks.values().stream().mapToLong(b -> b.local().size()).sum();
+        long checked = fixture.blocks().values().stream().mapToLong(b -> b.local().size()).sum();
         assertEquals(checked, local, "every local aws dynamodb command sits in a check block: " + all);
-        assertFalse(fixture.doc.contains("dynamodb scan"), "the analysts' queries use indexes, never a scan");
+        assertFalse(fixture.doc().contains("dynamodb scan"), "the analysts' queries use indexes, never a scan");
     }
 
     /**
@@ -75,11 +66,11 @@ class AnalystQueriesTest {
     @Test
     void eachIndexHoldsOnlyItsProjection() {
         Map<String, Map<String, String>> partitions = Map.of(
-                Tables.EVENTS_BY_OBJECT, Map.of(Tables.OBJECT_ID, fixture.historyPolicy),
-                Tables.EVENTS_BY_TYPE, Map.of(Tables.TYPE, fixture.typeT),
+                Tables.EVENTS_BY_OBJECT, Map.of(Tables.OBJECT_ID, fixture.seeded().historyPolicy()),
+                Tables.EVENTS_BY_TYPE, Map.of(Tables.TYPE, fixture.seeded().typeT()),
                 Tables.POLICIES_BY_STATUS, Map.of(Tables.STATUS, "ACTIVE"),
-                Tables.ASSIGNMENTS_BY_CONTRACTOR, Map.of(Tables.CONTRACTOR, fixture.contractor),
-                Tables.ASSIGNMENTS_BY_JOB, Map.of(Tables.JOB, "jb_" + fixture.run));
+                Tables.ASSIGNMENTS_BY_CONTRACTOR, Map.of(Tables.CONTRACTOR, fixture.seeded().contractor()),
+                Tables.ASSIGNMENTS_BY_JOB, Map.of(Tables.JOB, "jb_" + fixture.seeded().run()));
         for (CreateTableRequest table : Tables.all(DynaliteResource.TABLES)) {
             for (GlobalSecondaryIndex index : table.globalSecondaryIndexes()) {
                 Set<String> allowed = new HashSet<>();
@@ -107,7 +98,7 @@ class AnalystQueriesTest {
 
     @Test
     void deployedCommandsAreTheLocalOnesAgainstTheStackTables() {
-        for (Map.Entry<String, Block> entry : fixture.blocks.entrySet()) {
+        for (Map.Entry<String, Block> entry : fixture.blocks().entrySet()) {
             List<String> locals = entry.getValue().local();
             List<String> deployeds = entry.getValue().deployed();
             assertEquals(locals.size(), deployeds.size(), "a deployed command for each local one in check "
@@ -119,10 +110,10 @@ class AnalystQueriesTest {
         }
         for (String output : new String[] {"EventsTableName", "PoliciesTableName", "AssignmentsTableName",
                 "FunctionLogGroupName"}) {
-            assertTrue(fixture.doc.contains("out " + output + ")"), "doc reads " + output);
+            assertTrue(fixture.doc().contains("out " + output + ")"), "doc reads " + output);
             assertTrue(template().contains("  " + output + ":"), "template has output " + output);
         }
-        assertTrue(fixture.doc.contains("--stack-name " + stackName()), "doc uses the samconfig stack name");
+        assertTrue(fixture.doc().contains("--stack-name " + stackName()), "doc uses the samconfig stack name");
     }
 
     /** A local command's words as its deployed twin has them: no --endpoint-url, a table variable for each table. */
@@ -158,7 +149,7 @@ class AnalystQueriesTest {
         tables.put("AssignmentsTableName", all.get(2));
         Pattern from = Pattern.compile(
                 "FROM \"<(\\w+)>\"(?:\\.\"([^\"]+)\")?\\s+WHERE\\s+\"?(\\w+)\"?\\s*(?:=|IN \\[)");
-        Matcher m = from.matcher(fixture.doc);
+        Matcher m = from.matcher(fixture.doc());
         int statements = 0;
         while (m.find()) {
             statements++;
@@ -176,7 +167,8 @@ class AnalystQueriesTest {
             }
             assertEquals(partitionKey, m.group(3), "first WHERE condition must be the partition key: " + m.group());
         }
-        assertEquals(countOf(fixture.doc, "FROM \"<"), statements, "every PartiQL statement reads by a partition key");
+        assertEquals(countOf(fixture.doc(), "FROM \"<"), statements,
+                "every PartiQL statement reads by a partition key");
         assertTrue(statements >= 6, "PartiQL statements found: " + statements);
     }
 

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +18,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import io.policywebhooks.store.QueriesDoc.Block;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -28,12 +33,17 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * What the tests of {@code docs/queries.md} share: data seeded through the real HTTP path into dynalite, the doc's
- * check blocks, and each block's command run as the SDK request the CLI sends. Each test class holds one, seeded by
- * {@link #seed} before its first test.
+ * check blocks, and each block's command run as the SDK request the CLI sends. One bean for all those test classes,
+ * injected into each.
+ *
+ * <p>It seeds itself once, the first time a test asks it for seeded data or the doc: every accessor, {@link #run} and
+ * the other runs first make sure it has. Not when the bean is made: RestAssured knows the application's port only
+ * inside a test.
  *
  * <p>The doc's placeholders ({@link #placeholders}) are replaced by this fixture's own ids and times, so a wrong
  * index, attribute, expression or placeholder in the doc fails the test of its question.
  */
+@Singleton
 final class AnalystQueryFixture {
     /** The doc's placeholders, replaced in the commands by this run's values ({@link #placeholders}). */
     enum Placeholder {
@@ -55,96 +65,144 @@ final class AnalystQueryFixture {
 
     private final DynamoDbClient dynamo;
 
-    final String run = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-    // Policies: active, active but expired, cancelled (after active), Vertical Insure active; one with a history.
-    final String activePolicy = id("pl_act");
-    final String expiredPolicy = id("pl_exp");
-    final String cancelledPolicy = id("pl_can");
-    final String viPolicy = UUID.randomUUID().toString();
-    final String historyPolicy = id("pl_his");
-    // One contractor's assignments: covered, expired, not yet started, cancelled; and another contractor's.
-    final String contractor = id("cn_");
-    final String coveredAssignment = id("an_cov");
-    final String expiredAssignment = id("an_exp");
-    final String futureAssignment = id("an_fut");
-    final String cancelledAssignment = id("an_can");
-    final String otherAssignment = id("an_oth");
-    // An event type of this run only, so the count is exact on the shared dynalite.
-    final String typeT = id("analyst.counted_");
+    private final Ids ids = Ids.fresh();
+    private Data data;
+    private Throwable seedingFailure;
 
-    final Instant seedStart;
-    final Instant seedEnd;
-    final String doc;
-    final Map<String, Block> blocks;
+    /**
+     * The ids of the seeded items, each ending in this fixture's {@code run} (the Vertical Insure policy's a UUID):
+     * its items sit beside other tests' in the one dynalite all tests share.
+     */
+    record Ids(String run,
+            // Policies: active, active but expired, cancelled (after active), Vertical Insure active; with a history.
+            String activePolicy, String expiredPolicy, String cancelledPolicy, String viPolicy, String historyPolicy,
+            // One contractor's assignments: covered, expired, not yet started, cancelled; and another contractor's.
+            String contractor, String coveredAssignment, String expiredAssignment, String futureAssignment,
+            String cancelledAssignment, String otherAssignment,
+            // An event type of this run only, so the count is exact on the shared dynalite.
+            String typeT) {
+        static Ids fresh() {
+            String run = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+            return new Ids(run, "pl_act" + run, "pl_exp" + run, "pl_can" + run, UUID.randomUUID().toString(),
+                    "pl_his" + run, "cn_" + run, "an_cov" + run, "an_exp" + run, "an_fut" + run, "an_can" + run,
+                    "an_oth" + run, "analyst.counted_" + run);
+        }
+    }
 
-    private AnalystQueryFixture(DynamoDbClient dynamo) throws Exception {
+    /** When the seeding ran, and the doc with its check blocks, read once it had. */
+    private record Data(Instant start, Instant end, String doc, Map<String, Block> blocks) {
+    }
+
+    @Inject
+    AnalystQueryFixture(DynamoDbClient dynamo) {
         this.dynamo = dynamo;
-        seedStart = Instant.now();
-        seedPolicies(seedStart);
-        seedAssignments(seedStart);
-        seedEventsOfType(seedStart);
-        pause();
-        seedEnd = Instant.now();
+    }
 
-        doc = QueriesDoc.read();
-        blocks = QueriesDoc.checkedBlocks(doc);
+    // ------------------------------------------------------------------ seeded on first use
+
+    /** The seeded items' ids, seeded by now. */
+    Ids seeded() {
+        data();
+        return ids;
+    }
+
+    Instant seedStart() {
+        return data().start();
+    }
+
+    Instant seedEnd() {
+        return data().end();
+    }
+
+    String doc() {
+        return data().doc();
+    }
+
+    Map<String, Block> blocks() {
+        return data().blocks();
     }
 
     /**
-     * A fixture of its own ids, seeded through the real HTTP path, with the doc read. From a test's {@code @BeforeEach}
-     * (once per class): RestAssured knows the application's port only from the first test on, not in a
-     * {@code @BeforeAll}.
+     * What seeding found, seeding now if it has not yet (from a test, where RestAssured has the port). A seeding that
+     * failed is not tried again (its redeliveries would count twice): each later use fails with its cause.
      */
-    static AnalystQueryFixture seed(DynamoDbClient dynamo) throws Exception {
-        return new AnalystQueryFixture(dynamo);
+    private synchronized Data data() {
+        if (data == null) {
+            if (seedingFailure != null) {
+                throw new AssertionError("seeding the analyst query data failed before", seedingFailure);
+            }
+            try {
+                data = seed();
+            } catch (RuntimeException | Error e) {
+                seedingFailure = e;
+                throw e;
+            }
+        }
+        return data;
+    }
+
+    private Data seed() {
+        Instant start = Instant.now();
+        seedPolicies(start);
+        seedAssignments(start);
+        seedEventsOfType(start);
+        pause();
+        Instant end = Instant.now();
+        String doc;
+        try {
+            doc = QueriesDoc.read();
+        } catch (IOException e) {
+            throw new UncheckedIOException("docs/queries.md", e);
+        }
+        return new Data(start, end, doc, QueriesDoc.checkedBlocks(doc));
     }
 
     // ------------------------------------------------------------------ seeding
 
     private static final long DAY = 86_400;
 
-    private void seedPolicies(Instant now) throws InterruptedException {
-        policyEvent("policy.active", activePolicy, now.getEpochSecond() - 100, now.plusSeconds(30 * DAY));
-        policyEvent("policy.active", expiredPolicy, now.getEpochSecond() - 100, now.minusSeconds(DAY));
-        policyEvent("policy.active", cancelledPolicy, now.getEpochSecond() - 200, now.plusSeconds(30 * DAY));
-        policyEvent("policy.cancelled", cancelledPolicy, now.getEpochSecond() - 100, now.plusSeconds(30 * DAY));
+    private void seedPolicies(Instant now) {
+        policyEvent("policy.active", ids.activePolicy(), now.getEpochSecond() - 100, now.plusSeconds(30 * DAY));
+        policyEvent("policy.active", ids.expiredPolicy(), now.getEpochSecond() - 100, now.minusSeconds(DAY));
+        policyEvent("policy.active", ids.cancelledPolicy(), now.getEpochSecond() - 200, now.plusSeconds(30 * DAY));
+        policyEvent("policy.cancelled", ids.cancelledPolicy(), now.getEpochSecond() - 100, now.plusSeconds(30 * DAY));
         byte[] vi = utf8("{\"event\":\"policy_bind_complete\",\"webhook\":\"https://example.com/hook\",\"data\":{"
-                + "\"id\":\"" + viPolicy + "\",\"policy_status\":\"ACTIVE\",\"is_test\":true,"
+                + "\"id\":\"" + ids.viPolicy() + "\",\"policy_status\":\"ACTIVE\",\"is_test\":true,"
                 + "\"expiration_date\":\"" + Attributes.iso(now.plusSeconds(60 * DAY)) + "\"}}");
         postVerticalInsure(vi).statusCode(200);
 
         // History: active, cancelled, then a late active.media created before the cancel (stored, state untouched),
         // and a redelivery of the cancel (not stored again).
-        policyEvent("policy.active", historyPolicy, now.getEpochSecond() - 300, now.plusSeconds(30 * DAY));
+        policyEvent("policy.active", ids.historyPolicy(), now.getEpochSecond() - 300, now.plusSeconds(30 * DAY));
         pause();
-        byte[] cancel = policyBody("evt_hc" + run, "policy.cancelled", historyPolicy, now.getEpochSecond() - 100,
-                now.plusSeconds(30 * DAY));
+        byte[] cancel = policyBody("evt_hc" + ids.run(), "policy.cancelled", ids.historyPolicy(),
+                now.getEpochSecond() - 100, now.plusSeconds(30 * DAY));
         post1099(cancel).statusCode(200);
         pause();
-        policyEvent("policy.active.media", historyPolicy, now.getEpochSecond() - 200, now.plusSeconds(30 * DAY));
+        policyEvent("policy.active.media", ids.historyPolicy(), now.getEpochSecond() - 200, now.plusSeconds(30 * DAY));
         post1099(cancel).statusCode(200).body("duplicate", org.hamcrest.Matchers.equalTo(true));
     }
 
     private void seedAssignments(Instant now) {
-        assignmentEvent("assignment.active", coveredAssignment, contractor, now.minusSeconds(10 * DAY),
+        assignmentEvent("assignment.active", ids.coveredAssignment(), ids.contractor(), now.minusSeconds(10 * DAY),
                 now.plusSeconds(30 * DAY));
-        assignmentEvent("assignment.active", expiredAssignment, contractor, now.minusSeconds(60 * DAY),
+        assignmentEvent("assignment.active", ids.expiredAssignment(), ids.contractor(), now.minusSeconds(60 * DAY),
                 now.minusSeconds(DAY));
-        assignmentEvent("assignment.active", futureAssignment, contractor, now.plusSeconds(5 * DAY),
+        assignmentEvent("assignment.active", ids.futureAssignment(), ids.contractor(), now.plusSeconds(5 * DAY),
                 now.plusSeconds(60 * DAY));
-        assignmentEvent("assignment.active", cancelledAssignment, contractor, now.minusSeconds(10 * DAY),
+        assignmentEvent("assignment.active", ids.cancelledAssignment(), ids.contractor(), now.minusSeconds(10 * DAY),
                 now.plusSeconds(30 * DAY));
-        assignmentEvent("assignment.cancelled", cancelledAssignment, contractor, now.minusSeconds(10 * DAY),
+        assignmentEvent("assignment.cancelled", ids.cancelledAssignment(), ids.contractor(), now.minusSeconds(10 * DAY),
                 now.plusSeconds(30 * DAY));
-        assignmentEvent("assignment.active", otherAssignment, "cn_other" + run, now.minusSeconds(10 * DAY),
+        assignmentEvent("assignment.active", ids.otherAssignment(), "cn_other" + ids.run(), now.minusSeconds(10 * DAY),
                 now.plusSeconds(30 * DAY));
     }
 
-    /** Three events of {@link #typeT}, one of them delivered twice. */
+    /** Three events of {@link Ids#typeT}, one of them delivered twice. */
     private void seedEventsOfType(Instant now) {
         for (int i = 0; i < 3; i++) {
-            byte[] body = utf8("{\"id\":\"evt_t" + i + run + "\",\"type\":\"" + typeT + "\",\"created\":"
-                    + now.getEpochSecond() + ",\"data\":{\"id\":\"ob_" + i + run + "\"}}");
+            byte[] body = utf8("{\"id\":\"evt_t" + i + ids.run() + "\",\"type\":\"" + ids.typeT() + "\",\"created\":"
+                    + now.getEpochSecond() + ",\"data\":{\"id\":\"ob_" + i + ids.run() + "\"}}");
             post1099(body).statusCode(200);
             if (i == 0) {
                 post1099(body).statusCode(200); // a redelivery: not counted twice
@@ -168,27 +226,27 @@ final class AnalystQueryFixture {
         post1099(utf8("{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"" + type + "\",\"created\":"
                 + (Instant.now().getEpochSecond() + (type.endsWith("cancelled") ? 1 : 0)) + ",\"data\":{\"id\":\""
                 + assignmentId + "\",\"object\":\"assignment\",\"contractor\":\"" + contractorId
-                + "\",\"job\":\"jb_" + run + "\",\"policy\":\"" + activePolicy + "\",\"effective_date\":"
+                + "\",\"job\":\"jb_" + ids.run() + "\",\"policy\":\"" + ids.activePolicy() + "\",\"effective_date\":"
                 + effective.getEpochSecond() + ",\"end_date\":" + end.getEpochSecond() + "}}")).statusCode(200);
     }
 
-    /** An id of this fixture's own: each test class seeds its own items into the one dynalite all tests share. */
-    private String id(String prefix) {
-        return prefix + run;
-    }
-
     /** received_at has millisecond precision: keep arrivals apart so their order is the index order. */
-    private static void pause() throws InterruptedException {
-        Thread.sleep(5);
+    private static void pause() {
+        try {
+            Thread.sleep(5);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while seeding", e);
+        }
     }
 
     Map<String, String> placeholders() {
         Map<String, String> values = new LinkedHashMap<>();
-        values.put(Placeholder.POLICY.text, historyPolicy);
-        values.put(Placeholder.CONTRACTOR.text, contractor);
-        values.put(Placeholder.TYPE.text, typeT);
-        values.put(Placeholder.PAYOUT.text, typeT);
-        values.put(Placeholder.WEEK_START.text, Attributes.iso(seedStart.minus(Duration.ofSeconds(1))));
+        values.put(Placeholder.POLICY.text, ids.historyPolicy());
+        values.put(Placeholder.CONTRACTOR.text, ids.contractor());
+        values.put(Placeholder.TYPE.text, ids.typeT());
+        values.put(Placeholder.PAYOUT.text, ids.typeT());
+        values.put(Placeholder.WEEK_START.text, Attributes.iso(seedStart().minus(Duration.ofSeconds(1))));
         values.put(Placeholder.NOW.text, Attributes.iso(Instant.now()));
         return values;
     }
@@ -199,7 +257,7 @@ final class AnalystQueryFixture {
     }
 
     Result run(String check) {
-        Block block = blocks.get(check);
+        Block block = blocks().get(check);
         assertNotNull(block, "no check block " + check + " in docs/queries.md");
         assertEquals(1, block.local().size(), "one command in check " + check);
         return query(block.local().get(0), placeholders());
@@ -211,7 +269,7 @@ final class AnalystQueryFixture {
      * the batch-get-item's {@code --request-items} for {@code $keys} and sent.
      */
     List<Map<String, AttributeValue>> runTwoStep(String check) {
-        Block block = blocks.get(check);
+        Block block = blocks().get(check);
         assertNotNull(block, "no check block " + check + " in docs/queries.md");
         assertEquals(2, block.local().size(), "a query and a batch-get-item in check " + check);
         String query = block.local().get(0);
@@ -240,6 +298,7 @@ final class AnalystQueryFixture {
 
     /** The command as the SDK request the CLI sends, all pages (the CLI paginates and adds up Count too). */
     Result query(String command, Map<String, String> values) {
+        data();
         Map<String, String> options = QueriesDoc.options(command, "query", values);
         QueryRequest.Builder request = CliRequests.query(options, command);
         assertTrue(options.containsKey("--index-name"), "a query on an index: " + command);

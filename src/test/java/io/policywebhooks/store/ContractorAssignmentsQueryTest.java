@@ -13,12 +13,9 @@ import java.util.Set;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import io.quarkus.test.junit.QuarkusTest;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -26,34 +23,26 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * contractor's covered, expired, future and cancelled assignments beside another contractor's.
  */
 @QuarkusTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ContractorAssignmentsQueryTest {
     @Inject
-    DynamoDbClient dynamo;
     AnalystQueryFixture fixture;
-
-    @BeforeEach
-    void seedOnce() throws Exception {
-        if (fixture == null) {
-            fixture = AnalystQueryFixture.seed(dynamo);
-        }
-    }
 
     @Test
     void contractorAssignments() {
         List<Map<String, AttributeValue>> items = fixture.run("contractor-assignments").items();
         Map<String, String> statuses = new HashMap<>();
         items.forEach(i -> statuses.put(s(i, Tables.ASSIGNMENT_ID), s(i, Tables.STATUS)));
-        assertEquals(Map.of(fixture.coveredAssignment, "ACTIVE", fixture.expiredAssignment, "ACTIVE",
-                fixture.futureAssignment, "ACTIVE", fixture.cancelledAssignment, "CANCELLED"), statuses);
-        Map<String, AttributeValue> covered = find(items, Tables.ASSIGNMENT_ID, fixture.coveredAssignment);
+        assertEquals(Map.of(fixture.seeded().coveredAssignment(), "ACTIVE", fixture.seeded().expiredAssignment(),
+                "ACTIVE", fixture.seeded().futureAssignment(), "ACTIVE", fixture.seeded().cancelledAssignment(),
+                "CANCELLED"), statuses);
+        Map<String, AttributeValue> covered = find(items, Tables.ASSIGNMENT_ID, fixture.seeded().coveredAssignment());
         assertNotNull(s(covered, "end_date"), covered.toString());
         assertNotNull(s(covered, Tables.JOB), covered.toString());
     }
 
     @Test
     void contractorCoveredAssignments() {
-        assertEquals(Set.of(fixture.coveredAssignment),
+        assertEquals(Set.of(fixture.seeded().coveredAssignment()),
                 ids(fixture.run("contractor-covered-assignments").items(), Tables.ASSIGNMENT_ID));
     }
 }

@@ -13,9 +13,7 @@ import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import io.policywebhooks.DynaliteResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -28,24 +26,17 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
  * an active, a cancel, a late event and a redelivery; the policy's state; and 2b, the full events by key.
  */
 @QuarkusTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PolicyHistoryQueryTest {
     @Inject
-    DynamoDbClient dynamo;
     AnalystQueryFixture fixture;
-
-    @BeforeEach
-    void seedOnce() throws Exception {
-        if (fixture == null) {
-            fixture = AnalystQueryFixture.seed(dynamo);
-        }
-    }
+    @Inject
+    DynamoDbClient dynamo;
 
     @Test
     void policyHistoryInArrivalOrder() {
         List<Map<String, AttributeValue>> items = fixture.run("policy-history").items();
         assertEquals(List.of("policy.active", "policy.cancelled", "policy.active.media"),
-                items.stream().map(i -> s(i, Tables.TYPE)).toList(), "history of " + fixture.historyPolicy);
+                items.stream().map(i -> s(i, Tables.TYPE)).toList(), "history of " + fixture.seeded().historyPolicy());
         for (Map<String, AttributeValue> item : items) {
             assertNotNull(s(item, Tables.RECEIVED_AT), item.toString());
             assertNotNull(s(item, Tables.CREATED_AT), item.toString());
@@ -56,7 +47,7 @@ class PolicyHistoryQueryTest {
 
     @Test
     void policyState() {
-        Map<String, AttributeValue> item = fixture.getItem(fixture.blocks.get("policy-state").local().get(0));
+        Map<String, AttributeValue> item = fixture.getItem(fixture.blocks().get("policy-state").local().get(0));
         assertEquals("CANCELLED", s(item, Tables.STATUS), item.toString());
         assertEquals("policy.cancelled", s(item, Tables.LAST_EVENT_TYPE));
     }
@@ -67,16 +58,17 @@ class PolicyHistoryQueryTest {
         List<Map<String, AttributeValue>> items = fixture.runTwoStep("policy-history-full");
         assertEquals(Set.of("policy.active", "policy.cancelled", "policy.active.media"),
                 items.stream().map(i -> s(i, Tables.TYPE)).collect(Collectors.toSet()),
-                "history of " + fixture.historyPolicy);
+                "history of " + fixture.seeded().historyPolicy());
         for (Map<String, AttributeValue> item : items) {
-            assertTrue(s(item, Tables.RAW_BODY).contains(fixture.historyPolicy), "raw body by key: " + item);
+            assertTrue(s(item, Tables.RAW_BODY).contains(fixture.seeded().historyPolicy()), "raw body by key: " + item);
             assertNotNull(item.get(Tables.PAYLOAD), "parsed payload by key: " + item);
         }
         // ... and the index alone does not have them: asked for everything, it answers what it projects.
         List<Map<String, AttributeValue>> fromIndex = dynamo.query(QueryRequest.builder()
                 .tableName(DynaliteResource.TABLES.events()).indexName(Tables.EVENTS_BY_OBJECT)
                 .keyConditionExpression("object_id = :id")
-                .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(fixture.historyPolicy))).build()).items();
+                .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(fixture.seeded().historyPolicy())))
+                .build()).items();
         assertEquals(3, fromIndex.size());
         fromIndex.forEach(i -> assertFalse(i.containsKey(Tables.RAW_BODY) || i.containsKey(Tables.PAYLOAD),
                 "the index projects no body: " + i));

@@ -10,9 +10,7 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -20,25 +18,15 @@ import io.policywebhooks.LogCapture;
 import io.policywebhooks.store.AnalystQueryFixture.Placeholder;
 import io.policywebhooks.verticalinsure.VerticalInsureSigner;
 import io.quarkus.test.junit.QuarkusTest;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The doc's question 5, "How many signature rejections this week?": a rejected delivery writes the log line its
  * Logs Insights query and its get-metric-statistics read, and stores nothing.
  */
 @QuarkusTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SignatureRejectionsQueryTest {
     @Inject
-    DynamoDbClient dynamo;
     AnalystQueryFixture fixture;
-
-    @BeforeEach
-    void seedOnce() throws Exception {
-        if (fixture == null) {
-            fixture = AnalystQueryFixture.seed(dynamo);
-        }
-    }
 
     @Test
     void signatureRejectionsAreLoggedForTheInsightsQueryAndTheMetricAndNotStored() throws Exception {
@@ -52,8 +40,8 @@ class SignatureRejectionsQueryTest {
         assertEquals(1, lines.size(), lines.toString());
         JsonNode line = CliRequests.JSON.readTree(lines.get(0));
         // What the doc's Logs Insights query filters and groups on, and the template's metric filter pattern.
-        assertTrue(fixture.doc.contains("filter outcome = \"rejected\""), "Insights filter in the doc");
-        assertTrue(fixture.doc.contains("stats count(*) as rejections by provider, reason"),
+        assertTrue(fixture.doc().contains("filter outcome = \"rejected\""), "Insights filter in the doc");
+        assertTrue(fixture.doc().contains("stats count(*) as rejections by provider, reason"),
                 "Insights stats in the doc");
         assertEquals("rejected", line.get("outcome").asText(), line.toString());
         assertEquals(401, line.get("status").asInt());
@@ -64,14 +52,14 @@ class SignatureRejectionsQueryTest {
         JsonNode directive = line.path("_aws").path("CloudWatchMetrics").path(0);
         assertEquals("[[\"provider\",\"outcome\"],[\"provider\"]]", directive.path("Dimensions").toString());
         assertEquals(1, line.get("Deliveries").asInt());
-        assertTrue(fixture.doc.contains("--namespace " + directive.path("Namespace").asText()
+        assertTrue(fixture.doc().contains("--namespace " + directive.path("Namespace").asText()
                 + " --metric-name Deliveries"),
                 "doc's get-metric-statistics uses the line's namespace and metric");
-        assertTrue(fixture.doc.contains("--dimensions Name=provider,Value=\"$provider\" Name=outcome,Value=rejected"),
+        assertTrue(fixture.doc().contains("--dimensions Name=provider,Value=\"$provider\" Name=outcome,Value=rejected"),
                 "doc's get-metric-statistics selects the rejections by their dimensions");
         // Nothing stored: the object's history is empty.
         Map<String, String> values = fixture.placeholders();
         values.put(Placeholder.POLICY.text, objectId);
-        assertEquals(0, fixture.query(fixture.blocks.get("policy-history").local().get(0), values).items().size());
+        assertEquals(0, fixture.query(fixture.blocks().get("policy-history").local().get(0), values).items().size());
     }
 }
