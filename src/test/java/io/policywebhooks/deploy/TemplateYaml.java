@@ -1,13 +1,17 @@
 package io.policywebhooks.deploy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +22,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 
+import io.policywebhooks.store.WebhookStore;
+
 /** A CloudFormation template read as plain YAML, for the tests that check the templates against the code. */
 public final class TemplateYaml {
     public static final Path TEMPLATE = Path.of("").toAbsolutePath().resolve("template.yaml");
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** The function's environment variable that names each store table. */
+    static final Map<WebhookStore.Table, String> TABLE_VARIABLES = Map.of(WebhookStore.Table.EVENTS, "EVENTS_TABLE",
+            WebhookStore.Table.POLICIES, "POLICIES_TABLE", WebhookStore.Table.ASSIGNMENTS, "ASSIGNMENTS_TABLE");
 
     private TemplateYaml() {
     }
@@ -95,5 +104,51 @@ public final class TemplateYaml {
             parts.add(part.asText());
         }
         return String.join(join.get(0).asText(), parts);
+    }
+
+    static JsonNode properties(JsonNode resource) {
+        return resource.path("Properties");
+    }
+
+    /** The Environment.Variables of the template's one function. */
+    static JsonNode functionVariables(JsonNode template) {
+        Map<String, JsonNode> functions = resourcesOfType(template, "AWS::Serverless::Function");
+        assertEquals(1, functions.size(), "one function");
+        JsonNode variables = properties(functions.values().iterator().next()).path("Environment").path("Variables");
+        assertTrue(variables.isObject(), "the function has Environment.Variables");
+        return variables;
+    }
+
+    /** The logical id of the resource a variable is {@code {Ref: <resource>}} to. */
+    static String refOf(JsonNode variables, String variable) {
+        String ref = variables.path(variable).path("Ref").asText();
+        assertFalse(ref.isEmpty(), variable + " must be {Ref: <table>}");
+        return ref;
+    }
+
+    /** Each store table's logical id, as the function's variable for it references it. */
+    static Map<WebhookStore.Table, String> tableResources(JsonNode template) {
+        JsonNode variables = functionVariables(template);
+        Map<WebhookStore.Table, String> resources = new EnumMap<>(WebhookStore.Table.class);
+        for (WebhookStore.Table table : WebhookStore.Table.values()) {
+            resources.put(table, refOf(variables, TABLE_VARIABLES.get(table)));
+        }
+        return resources;
+    }
+
+    /** The {@code Fn::Sub} under the DashboardBody of the template's one dashboard. */
+    static JsonNode dashboardBody(JsonNode template) {
+        Map<String, JsonNode> dashboards = resourcesOfType(template, "AWS::CloudWatch::Dashboard");
+        assertEquals(1, dashboards.size(), "one dashboard");
+        return properties(dashboards.values().iterator().next()).path("DashboardBody").path("Fn::Sub");
+    }
+
+    /** A file of the project (a source, the template, a settings file) as text. */
+    static String text(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + file, e);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.policywebhooks.store;
 
+import static io.policywebhooks.store.AttributeValues.s;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.LinkedHashMap;
@@ -96,10 +97,6 @@ class ItemSizeTest {
         item.put("deliveries", n("1")); // 10 + 2
         item.put("is_test", AttributeValue.fromBool(false)); // 7 + 1
         assertEquals(24 + 12 + 8, ItemSize.bytes(item));
-    }
-
-    private static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
     }
 
     private static AttributeValue n(String value) {

@@ -1,5 +1,6 @@
 package io.policywebhooks.store;
 
+import static io.policywebhooks.store.AttributeValues.s;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.HashMap;
@@ -107,9 +108,5 @@ class WriteCostTest {
         item.put(Tables.LAST_EVENT_AT, s(lastEventAt));
         item.put(Tables.EXPIRATION_DATE, s("2026-12-31T00:00:00.000Z"));
         return item;
-    }
-
-    static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
     }
 }
