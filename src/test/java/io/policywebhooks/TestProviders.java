@@ -24,18 +24,8 @@ public final class TestProviders {
     public static WebhookProvider named(String name, Mapper mapper) {
         return mappingWith(new WebhookProvider() {
             @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public String secretsVariable() {
-                return "UNUSED";
-            }
-
-            @Override
-            public String localSecret() {
-                return "unused";
+            public Identity identity() {
+                return new Identity(name, "UNUSED", "unused");
             }
 
             @Override
@@ -55,18 +45,8 @@ public final class TestProviders {
     public static WebhookProvider mappingWith(WebhookProvider provider, Mapper mapper) {
         return new WebhookProvider() {
             @Override
-            public String name() {
-                return provider.name();
-            }
-
-            @Override
-            public String secretsVariable() {
-                return provider.secretsVariable();
-            }
-
-            @Override
-            public String localSecret() {
-                return provider.localSecret();
+            public Identity identity() {
+                return provider.identity();
             }
 
             @Override

@@ -50,28 +50,10 @@ public final class Webhooks {
         return System.currentTimeMillis() / 1000;
     }
 
-    /** The Convoy advanced header for the local default secret (SHA-512, hex), signed now. */
-    public static String convoy(byte[] body) {
-        return Ten99PolicySigner.signAdvanced(List.of(Ten99PolicyProvider.LOCAL_SECRET), now(), body,
-                ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX);
-    }
-
-    public static ValidatableResponse post1099(byte[] body, Map<String, String> headers) {
-        return given().contentType("application/json").headers(headers).body(body)
-                .post("/webhooks/1099policy").then();
-    }
-
-    public static ValidatableResponse post1099(byte[] body) {
-        return post1099(body, Map.of("X-Convoy-Signature", convoy(body)));
-    }
-
-    public static ValidatableResponse postVerticalInsure(byte[] body, String signature) {
-        return given().contentType("application/json").header("VerticalInsure-Signature", signature).body(body)
-                .post("/webhooks/vertical-insure").then();
-    }
-
-    public static ValidatableResponse postVerticalInsure(byte[] body) {
-        return postVerticalInsure(body, VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_SECRET, body));
+    /** Posts {@code body} to a provider's route, signed now with its local secret by its signer. */
+    public static ValidatableResponse post(String provider, byte[] body) {
+        WebhookSigner signer = Signers.of(provider);
+        return post(provider, body, signer.headers(signer.localSecret(), body, now()));
     }
 
     /** Posts {@code body} to a provider's route with {@code headers}. */

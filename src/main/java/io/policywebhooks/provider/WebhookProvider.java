@@ -22,17 +22,26 @@ public interface WebhookProvider {
      */
     int MAX_KEPT_HEADER_CHARS = 128;
 
+    /** Who it is: its name, and where its secrets come from. */
+    Identity identity();
+
     /**
      * Short name: the route ({@code POST /webhooks/<name>}), the prefix of event ids, the {@code provider} attribute
      * and the folder of its samples.
      */
-    String name();
+    default String name() {
+        return identity().name();
+    }
 
     /** The environment variable holding its signing secrets, comma-separated (rotation), read literally. */
-    String secretsVariable();
+    default String secretsVariable() {
+        return identity().secretsVariable();
+    }
 
     /** The secret used outside production when {@link #secretsVariable()} is unset; refused in production. */
-    String localSecret();
+    default String localSecret() {
+        return identity().localSecret();
+    }
 
     /**
      * The environment variables of its own settings (not secrets), each with its default; it reads them from
@@ -73,6 +82,14 @@ public interface WebhookProvider {
      * @param clock                     what "now" is
      */
     record VerifierSettings(Config config, long timestampToleranceSeconds, Clock clock) {
+    }
+
+    /**
+     * @param name            see {@link WebhookProvider#name()}
+     * @param secretsVariable see {@link WebhookProvider#secretsVariable()}
+     * @param localSecret     see {@link WebhookProvider#localSecret()}
+     */
+    record Identity(String name, String secretsVariable, String localSecret) {
     }
 
     /**

@@ -55,21 +55,10 @@ public final class Ten99PolicyProvider implements WebhookProvider {
     }
 
     @Override
-    public String name() {
-        return Ten99PolicyEvents.PROVIDER;
+    public Identity identity() {
+        return new Identity(Ten99PolicyEvents.PROVIDER, SECRETS_VARIABLE, LOCAL_SECRET);
     }
 
-    @Override
-    public String secretsVariable() {
-        return SECRETS_VARIABLE;
-    }
-
-    @Override
-    public String localSecret() {
-        return LOCAL_SECRET;
-    }
-
-    /** With the hash and encoding of {@link Settings}. */
     @Override
     public Map<String, String> settingsVariables() {
         return DEFAULTS;

@@ -19,18 +19,8 @@ public final class VerticalInsureProvider implements WebhookProvider {
     public static final String LOCAL_SECRET = "local-vertical-insure-key";
 
     @Override
-    public String name() {
-        return VerticalInsureEvents.PROVIDER;
-    }
-
-    @Override
-    public String secretsVariable() {
-        return SECRETS_VARIABLE;
-    }
-
-    @Override
-    public String localSecret() {
-        return LOCAL_SECRET;
+    public Identity identity() {
+        return new Identity(VerticalInsureEvents.PROVIDER, SECRETS_VARIABLE, LOCAL_SECRET);
     }
 
     @Override

@@ -1,13 +1,14 @@
 package io.policywebhooks.analytics;
 
-import static io.policywebhooks.Webhooks.post1099;
-import static io.policywebhooks.Webhooks.postVerticalInsure;
+import static io.policywebhooks.Webhooks.post;
 import static io.policywebhooks.Webhooks.sample;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.policywebhooks.verticalinsure.VerticalInsureEvents;
+import io.policywebhooks.ten99policy.Ten99PolicyEvents;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -155,45 +156,45 @@ class AthenaQueriesTest {
 
         byte[] active = policy("policy.active", activePolicy, now.minusSeconds(10 * day), now.plusSeconds(30 * day),
                 now.minusSeconds(600));
-        post1099(active).statusCode(200);
-        post1099(active).statusCode(200); // two redeliveries: one event, three deliveries
-        post1099(active).statusCode(200);
-        post1099(policy("policy.active", expiredPolicy, now.minusSeconds(400 * day), now.minusSeconds(day),
+        post(Ten99PolicyEvents.PROVIDER, active).statusCode(200);
+        post(Ten99PolicyEvents.PROVIDER, active).statusCode(200); // two redeliveries: one event, three deliveries
+        post(Ten99PolicyEvents.PROVIDER, active).statusCode(200);
+        post(Ten99PolicyEvents.PROVIDER, policy("policy.active", expiredPolicy, now.minusSeconds(400 * day), now.minusSeconds(day),
                 now.minusSeconds(600))).statusCode(200);
-        post1099(policy("policy.active", cancelledLastMonth, cancelledEffective, now.plusSeconds(300 * day),
+        post(Ten99PolicyEvents.PROVIDER, policy("policy.active", cancelledLastMonth, cancelledEffective, now.plusSeconds(300 * day),
                 cancelledEffective.plusSeconds(3600))).statusCode(200);
-        post1099(policy("policy.cancelled", cancelledLastMonth, cancelledEffective, now.plusSeconds(300 * day),
+        post(Ten99PolicyEvents.PROVIDER, policy("policy.cancelled", cancelledLastMonth, cancelledEffective, now.plusSeconds(300 * day),
                 cancelledAt)).statusCode(200);
-        post1099(policy("policy.active", cancelledThisMonth, now.minusSeconds(5 * day), now.plusSeconds(300 * day),
+        post(Ten99PolicyEvents.PROVIDER, policy("policy.active", cancelledThisMonth, now.minusSeconds(5 * day), now.plusSeconds(300 * day),
                 now.minusSeconds(60))).statusCode(200);
-        post1099(policy("policy.cancelled", cancelledThisMonth, now.minusSeconds(5 * day), now.plusSeconds(300 * day),
+        post(Ten99PolicyEvents.PROVIDER, policy("policy.cancelled", cancelledThisMonth, now.minusSeconds(5 * day), now.plusSeconds(300 * day),
                 now)).statusCode(200);
 
         Instant started = now.minusSeconds(10 * day);
         Instant ends = now.plusSeconds(30 * day);
-        post1099(assignment("assignment.active", covered, contractor1, activePolicy, started, ends)).statusCode(200);
-        post1099(assignment("assignment.active", underCancelledPolicy, contractor1, cancelledLastMonth, started, ends))
+        post(Ten99PolicyEvents.PROVIDER, assignment("assignment.active", covered, contractor1, activePolicy, started, ends)).statusCode(200);
+        post(Ten99PolicyEvents.PROVIDER, assignment("assignment.active", underCancelledPolicy, contractor1, cancelledLastMonth, started, ends))
                 .statusCode(200);
-        post1099(assignment("assignment.active", futureAssignment, contractor1, activePolicy,
+        post(Ten99PolicyEvents.PROVIDER, assignment("assignment.active", futureAssignment, contractor1, activePolicy,
                 now.plusSeconds(5 * day), now.plusSeconds(60 * day))).statusCode(200);
-        post1099(assignment("assignment.active", underExpiredPolicy, contractor2, expiredPolicy, started, ends))
+        post(Ten99PolicyEvents.PROVIDER, assignment("assignment.active", underExpiredPolicy, contractor2, expiredPolicy, started, ends))
                 .statusCode(200);
-        post1099(assignment("assignment.active", cancelledAssignment, contractor2, activePolicy, started, ends))
+        post(Ten99PolicyEvents.PROVIDER, assignment("assignment.active", cancelledAssignment, contractor2, activePolicy, started, ends))
                 .statusCode(200);
-        post1099(assignment("assignment.cancelled", cancelledAssignment, contractor2, activePolicy, started, ends))
+        post(Ten99PolicyEvents.PROVIDER, assignment("assignment.cancelled", cancelledAssignment, contractor2, activePolicy, started, ends))
                 .statusCode(200);
-        post1099(assignment("assignment.active", withoutPolicy, contractor2, null, started, ends)).statusCode(200);
+        post(Ten99PolicyEvents.PROVIDER, assignment("assignment.active", withoutPolicy, contractor2, null, started, ends)).statusCode(200);
 
         String expires = LocalDate.ofInstant(now, ZoneOffset.UTC).plusDays(60).toString();
-        postVerticalInsure(verticalInsure("policy_bind_complete.json", data -> {
+        post(VerticalInsureEvents.PROVIDER, verticalInsure("policy_bind_complete.json", data -> {
             data.put("id", viActive);
             data.put("expiration_date", expires);
         })).statusCode(200);
-        postVerticalInsure(verticalInsure("policy_canceled.json", data -> data.put("id", viCancelled)))
+        post(VerticalInsureEvents.PROVIDER, verticalInsure("policy_canceled.json", data -> data.put("id", viCancelled)))
                 .statusCode(200);
         byte[] payout = verticalInsure("payout_report_published.json", data -> { });
-        postVerticalInsure(payout).statusCode(200);
-        postVerticalInsure(payout).statusCode(200); // the same notification again: one event, two deliveries
+        post(VerticalInsureEvents.PROVIDER, payout).statusCode(200);
+        post(VerticalInsureEvents.PROVIDER, payout).statusCode(200); // the same notification again: one event, two deliveries
     }
 
     /** 1099Policy's policy sample with this run's id, dates and event time (epoch seconds, as 1099Policy sends). */

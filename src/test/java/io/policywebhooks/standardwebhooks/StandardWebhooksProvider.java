@@ -21,18 +21,8 @@ public final class StandardWebhooksProvider implements WebhookProvider {
     static final String MESSAGE_ID = "webhook_message_id";
 
     @Override
-    public String name() {
-        return StandardWebhooksEvents.PROVIDER;
-    }
-
-    @Override
-    public String secretsVariable() {
-        return SECRETS_VARIABLE;
-    }
-
-    @Override
-    public String localSecret() {
-        return LOCAL_SECRET;
+    public Identity identity() {
+        return new Identity(StandardWebhooksEvents.PROVIDER, SECRETS_VARIABLE, LOCAL_SECRET);
     }
 
     @Override

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.policywebhooks.verticalinsure.VerticalInsureEvents;
+import io.policywebhooks.ten99policy.Ten99PolicyEvents;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -169,7 +171,7 @@ final class AnalystQueryFixture {
         byte[] vi = utf8("{\"event\":\"policy_bind_complete\",\"webhook\":\"https://example.com/hook\",\"data\":{"
                 + "\"id\":\"" + ids.viPolicy() + "\",\"policy_status\":\"ACTIVE\",\"is_test\":true,"
                 + "\"expiration_date\":\"" + Attributes.iso(now.plusSeconds(60 * DAY)) + "\"}}");
-        postVerticalInsure(vi).statusCode(200);
+        post(VerticalInsureEvents.PROVIDER, vi).statusCode(200);
 
         // History: active, cancelled, then a late active.media created before the cancel (stored, state untouched),
         // and a redelivery of the cancel (not stored again).
@@ -177,10 +179,10 @@ final class AnalystQueryFixture {
         pause();
         byte[] cancel = policyBody("evt_hc" + ids.run(), "policy.cancelled", ids.historyPolicy(),
                 now.getEpochSecond() - 100, now.plusSeconds(30 * DAY));
-        post1099(cancel).statusCode(200);
+        post(Ten99PolicyEvents.PROVIDER, cancel).statusCode(200);
         pause();
         policyEvent("policy.active.media", ids.historyPolicy(), now.getEpochSecond() - 200, now.plusSeconds(30 * DAY));
-        post1099(cancel).statusCode(200).body("duplicate", org.hamcrest.Matchers.equalTo(true));
+        post(Ten99PolicyEvents.PROVIDER, cancel).statusCode(200).body("duplicate", org.hamcrest.Matchers.equalTo(true));
     }
 
     private void seedAssignments(Instant now) {
@@ -203,15 +205,15 @@ final class AnalystQueryFixture {
         for (int i = 0; i < 3; i++) {
             byte[] body = utf8("{\"id\":\"evt_t" + i + ids.run() + "\",\"type\":\"" + ids.typeT() + "\",\"created\":"
                     + now.getEpochSecond() + ",\"data\":{\"id\":\"ob_" + i + ids.run() + "\"}}");
-            post1099(body).statusCode(200);
+            post(Ten99PolicyEvents.PROVIDER, body).statusCode(200);
             if (i == 0) {
-                post1099(body).statusCode(200); // a redelivery: not counted twice
+                post(Ten99PolicyEvents.PROVIDER, body).statusCode(200); // a redelivery: not counted twice
             }
         }
     }
 
     private void policyEvent(String type, String policyId, long created, Instant expiration) {
-        post1099(policyBody("evt_" + UUID.randomUUID(), type, policyId, created, expiration)).statusCode(200);
+        post(Ten99PolicyEvents.PROVIDER, policyBody("evt_" + UUID.randomUUID(), type, policyId, created, expiration)).statusCode(200);
     }
 
     private static byte[] policyBody(String eventId, String type, String policyId, long created, Instant expiration) {
@@ -223,7 +225,7 @@ final class AnalystQueryFixture {
 
     private void assignmentEvent(String type, String assignmentId, String contractorId, Instant effective,
             Instant end) {
-        post1099(utf8("{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"" + type + "\",\"created\":"
+        post(Ten99PolicyEvents.PROVIDER, utf8("{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"" + type + "\",\"created\":"
                 + (Instant.now().getEpochSecond() + (type.endsWith("cancelled") ? 1 : 0)) + ",\"data\":{\"id\":\""
                 + assignmentId + "\",\"object\":\"assignment\",\"contractor\":\"" + contractorId
                 + "\",\"job\":\"jb_" + ids.run() + "\",\"policy\":\"" + ids.activePolicy() + "\",\"effective_date\":"

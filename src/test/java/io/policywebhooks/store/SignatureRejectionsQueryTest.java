@@ -4,6 +4,8 @@ import static io.policywebhooks.Webhooks.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.policywebhooks.verticalinsure.VerticalInsureSignatureVerifier;
+import io.policywebhooks.verticalinsure.VerticalInsureEvents;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,7 +36,7 @@ class SignatureRejectionsQueryTest {
         byte[] body = utf8("{\"event\":\"policy_bind_complete\",\"data\":{\"id\":\"" + objectId + "\"}}");
         List<String> lines;
         try (LogCapture capture = new LogCapture()) {
-            postVerticalInsure(body, VerticalInsureSigner.sign("not-the-key", body)).statusCode(401);
+            post(VerticalInsureEvents.PROVIDER, body, Map.of(VerticalInsureSignatureVerifier.SIGNATURE_HEADER, VerticalInsureSigner.sign("not-the-key", body))).statusCode(401);
             lines = capture.requestLines();
         }
         assertEquals(1, lines.size(), lines.toString());

@@ -35,6 +35,12 @@ public final class Ten99PolicySigner implements WebhookSigner {
         };
     }
 
+    /** The advanced form's header for the local default secret (SHA-512, hex), signed now. */
+    public static String signedNow(byte[] rawBody) {
+        return signAdvanced(List.of(Ten99PolicyProvider.LOCAL_SECRET), java.time.Instant.now().getEpochSecond(),
+                rawBody, ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX);
+    }
+
     /** The documented form's {@code X-Convoy-Signature} value; send {@code Convoy-Timestamp: <t>} with it. */
     public static String signWithTimestamp(String secret, long t, byte[] rawBody, ConvoySignatureVerifier.Hash hash,
             ConvoySignatureVerifier.Encoding encoding) {

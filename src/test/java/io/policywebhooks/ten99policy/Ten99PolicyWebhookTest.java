@@ -50,7 +50,7 @@ class Ten99PolicyWebhookTest {
     void documentedPolicyActiveSampleIsStoredWithItsState() {
         String policyId = "pl_" + uid();
         byte[] body = sampleFor("policy.active.json", "pl_iJ5A9JKnG8", policyId);
-        String eventId = post1099(body).statusCode(200).body("duplicate", equalTo(false))
+        String eventId = post(Ten99PolicyEvents.PROVIDER, body).statusCode(200).body("duplicate", equalTo(false))
                 .extract().path("event_id");
         assertTrue(eventId.startsWith("1099policy#sha256:"), eventId); // the sample has no event id
 
@@ -83,7 +83,7 @@ class Ten99PolicyWebhookTest {
     void documentedAssignmentActiveSampleIsStoredWithItsState() {
         String assignmentId = "an_" + uid();
         byte[] body = sampleFor("assignment.active.json", "an_rDpc5e7D2s", assignmentId);
-        String eventId = post1099(body).statusCode(200).extract().path("event_id");
+        String eventId = post(Ten99PolicyEvents.PROVIDER, body).statusCode(200).extract().path("event_id");
         assertEquals("assignment", s(event(dynamo, eventId), "object_type"));
 
         Map<String, AttributeValue> assignment = assignment(dynamo, assignmentId);
@@ -108,7 +108,7 @@ class Ten99PolicyWebhookTest {
         String id = "evt_" + uid();
         byte[] body = utf8("{\"id\":\"" + id + "\",\"type\":\"" + type + "\",\"created\":1700000000,"
                 + "\"data\":{\"id\":\"" + objectId + "\"}}");
-        post1099(body).statusCode(200).body("event_id", equalTo("1099policy#" + id));
+        post(Ten99PolicyEvents.PROVIDER, body).statusCode(200).body("event_id", equalTo("1099policy#" + id));
 
         Map<String, AttributeValue> event = event(dynamo, "1099policy#" + id);
         assertEquals(type, s(event, "type"));
@@ -133,7 +133,7 @@ class Ten99PolicyWebhookTest {
                 + "\"data\":{\"object\":{\"id\":\"" + policyId + "\",\"object\":\"policy\","
                 + "\"effective_date\":\"2024-05-01T00:00:00+02:00\",\"expiration_date\":1735689600}}}");
         String eventId = "1099policy#" + Delivery.bodyKey(body);
-        post1099(body).statusCode(200).body("event_id", equalTo(eventId));
+        post(Ten99PolicyEvents.PROVIDER, body).statusCode(200).body("event_id", equalTo(eventId));
         Map<String, AttributeValue> policy = policy(dynamo, policyId);
         assertEquals("ACTIVE", s(policy, "status"));
         assertEquals("2024-04-30T22:00:00.000Z", s(policy, "effective_date"));
@@ -153,8 +153,8 @@ class Ten99PolicyWebhookTest {
                 Map.of("X-Convoy-Event-ID", "ev_other"));
         for (int i = 0; i < convoyHeaders.size(); i++) {
             Map<String, String> headers = new java.util.HashMap<>(convoyHeaders.get(i));
-            headers.put("X-Convoy-Signature", convoy(body));
-            post1099(body, headers).statusCode(200).body("event_id", equalTo(eventId))
+            headers.put("X-Convoy-Signature", Ten99PolicySigner.signedNow(body));
+            post(Ten99PolicyEvents.PROVIDER, body, headers).statusCode(200).body("event_id", equalTo(eventId))
                     .body("duplicate", equalTo(i > 0));
         }
         assertEquals(1, count(dynamo, DynaliteResource.TABLES.events(), Tables.OBJECT_ID, policyId));
@@ -179,9 +179,9 @@ class Ten99PolicyWebhookTest {
             "-1700000000", "\"1969-12-31T23:59:59Z\""})
     void aLateOlderActiveInAnyCreatedFormNeverOverwritesACancel(String olderCreated) {
         String policyId = "pl_" + uid();
-        post1099(policyEvent("policy.cancelled", policyId, Long.toString(T + 100))).statusCode(200);
+        post(Ten99PolicyEvents.PROVIDER, policyEvent("policy.cancelled", policyId, Long.toString(T + 100))).statusCode(200);
         byte[] late = policyEvent("policy.active", policyId, olderCreated);
-        String eventId = post1099(late).statusCode(200).extract().path("event_id");
+        String eventId = post(Ten99PolicyEvents.PROVIDER, late).statusCode(200).extract().path("event_id");
         assertEquals("CANCELLED", s(policy(dynamo, policyId), "status"));
         assertEquals("policy.active", s(event(dynamo, eventId), "type"), "the late event is stored");
     }
@@ -191,26 +191,26 @@ class Ten99PolicyWebhookTest {
             "1700000100.25"})
     void aNewerCancelInAnyCreatedFormOverwritesAnActive(String newerCreated) {
         String policyId = "pl_" + uid();
-        post1099(policyEvent("policy.active", policyId, Long.toString(T))).statusCode(200);
-        post1099(policyEvent("policy.cancelled", policyId, newerCreated)).statusCode(200);
+        post(Ten99PolicyEvents.PROVIDER, policyEvent("policy.active", policyId, Long.toString(T))).statusCode(200);
+        post(Ten99PolicyEvents.PROVIDER, policyEvent("policy.cancelled", policyId, newerCreated)).statusCode(200);
         assertEquals("CANCELLED", s(policy(dynamo, policyId), "status"));
     }
 
     @Test
     void anUnreadableCreatedCanCreateAStateButIsNotedOnTheEvent() {
         String policyId = "pl_" + uid();
-        String eventId = post1099(policyEvent("policy.active", policyId, "\"soon\"")).statusCode(200)
+        String eventId = post(Ten99PolicyEvents.PROVIDER, policyEvent("policy.active", policyId, "\"soon\"")).statusCode(200)
                 .extract().path("event_id");
         assertEquals("ACTIVE", s(policy(dynamo, policyId), "status"), "no state existed: it is created");
         Map<String, AttributeValue> event = event(dynamo, eventId);
         assertEquals("created unreadable: state ordered lowest", s(event, "parse_note"));
         assertNull(event.get("created_at"));
         // A second event without a readable time never overwrites the first.
-        post1099(utf8("{\"id\":\"evt_" + uid() + "\",\"type\":\"policy.cancelled\",\"data\":{\"id\":\"" + policyId
+        post(Ten99PolicyEvents.PROVIDER, utf8("{\"id\":\"evt_" + uid() + "\",\"type\":\"policy.cancelled\",\"data\":{\"id\":\"" + policyId
                 + "\"}}")).statusCode(200);
         assertEquals("ACTIVE", s(policy(dynamo, policyId), "status"));
         // Any event with a time does.
-        post1099(policyEvent("policy.cancelled", policyId, Long.toString(T))).statusCode(200);
+        post(Ten99PolicyEvents.PROVIDER, policyEvent("policy.cancelled", policyId, Long.toString(T))).statusCode(200);
         assertEquals("CANCELLED", s(policy(dynamo, policyId), "status"));
     }
 
@@ -220,8 +220,8 @@ class Ten99PolicyWebhookTest {
             String policyId = "pl_" + uid();
             byte[] cancelled = policyEvent("policy.cancelled", policyId, Long.toString(T));
             byte[] reactivated = policyEvent("policy.reactivated", policyId, Long.toString(T));
-            post1099(reactivatedFirst ? reactivated : cancelled).statusCode(200);
-            post1099(reactivatedFirst ? cancelled : reactivated).statusCode(200);
+            post(Ten99PolicyEvents.PROVIDER, reactivatedFirst ? reactivated : cancelled).statusCode(200);
+            post(Ten99PolicyEvents.PROVIDER, reactivatedFirst ? cancelled : reactivated).statusCode(200);
             Map<String, AttributeValue> policy = policy(dynamo, policyId);
             assertEquals("ACTIVE", s(policy, "status"), "reactivatedFirst=" + reactivatedFirst);
             assertEquals("policy.reactivated", s(policy, "last_event_type"));
@@ -234,13 +234,13 @@ class Ten99PolicyWebhookTest {
         String id = "evt_" + uid();
         byte[] body = utf8("{\"id\":\"" + id + "\",\"type\":\"policy.active\",\"created\":1700000000,"
                 + "\"data\":{\"id\":\"" + policyId + "\"}}");
-        post1099(body).statusCode(200).body("event_id", equalTo("1099policy#" + id)).body("duplicate", equalTo(false));
+        post(Ten99PolicyEvents.PROVIDER, body).statusCode(200).body("event_id", equalTo("1099policy#" + id)).body("duplicate", equalTo(false));
         Map<String, AttributeValue> event = event(dynamo, "1099policy#" + id);
         assertEquals(new String(body, java.nio.charset.StandardCharsets.UTF_8), s(event, "raw_body"));
         assertEquals("policy.active", s(event, "type"));
         assertNull(event.get("object_id"), "over the index key limit: left out");
         assertEquals(policyId, event.get("payload").m().get("data").m().get("id").s());
-        post1099(body).statusCode(200).body("duplicate", equalTo(true)); // a redelivery is counted, not refused
+        post(Ten99PolicyEvents.PROVIDER, body).statusCode(200).body("duplicate", equalTo(true)); // a redelivery is counted, not refused
         assertEquals("2", event(dynamo, "1099policy#" + id).get("deliveries").n());
     }
 
@@ -251,8 +251,8 @@ class Ten99PolicyWebhookTest {
                 + "\"data\":{\"id\":\"" + policyId + "\",\"is_active\":true}}");
         byte[] cancelled = utf8("{\"id\":\"evt_" + uid() + "\",\"type\":\"policy.cancelled\",\"created\":1700000100,"
                 + "\"data\":{\"id\":\"" + policyId + "\",\"is_active\":false}}");
-        post1099(cancelled).statusCode(200);
-        post1099(active).statusCode(200); // older: stored as an event, state untouched
+        post(Ten99PolicyEvents.PROVIDER, cancelled).statusCode(200);
+        post(Ten99PolicyEvents.PROVIDER, active).statusCode(200); // older: stored as an event, state untouched
         Map<String, AttributeValue> policy = policy(dynamo, policyId);
         assertEquals("CANCELLED", s(policy, "status"));
         assertEquals(false, policy.get("is_active").bool());
@@ -267,8 +267,8 @@ class Ten99PolicyWebhookTest {
                     + "\"data\":{\"id\":\"" + policyId + "\"}}");
             byte[] cancelled = utf8("{\"id\":\"evt_c" + uid() + "\",\"type\":\"policy.cancelled\",\"created\":1700000000,"
                     + "\"data\":{\"id\":\"" + policyId + "\"}}");
-            post1099(cancelFirst ? cancelled : active).statusCode(200);
-            post1099(cancelFirst ? active : cancelled).statusCode(200);
+            post(Ten99PolicyEvents.PROVIDER, cancelFirst ? cancelled : active).statusCode(200);
+            post(Ten99PolicyEvents.PROVIDER, cancelFirst ? active : cancelled).statusCode(200);
             assertEquals("CANCELLED", s(policy(dynamo, policyId), "status"), "cancelFirst=" + cancelFirst);
         }
     }
@@ -284,7 +284,7 @@ class Ten99PolicyWebhookTest {
                 .event());
         assertTrue(policy(dynamo, policyId).isEmpty());
 
-        post1099(body).statusCode(200).body("duplicate", equalTo(true)).body("event_id", equalTo("1099policy#" + id));
+        post(Ten99PolicyEvents.PROVIDER, body).statusCode(200).body("duplicate", equalTo(true)).body("event_id", equalTo("1099policy#" + id));
         assertEquals("ACTIVE", s(policy(dynamo, policyId), "status"));
         assertEquals(1, count(dynamo, DynaliteResource.TABLES.events(), Tables.EVENT_ID, "1099policy#" + id));
     }
@@ -296,12 +296,12 @@ class Ten99PolicyWebhookTest {
         byte[] body = utf8("{\"id\":\"" + id + "\",\"type\":\"policy.active\",\"data\":{\"id\":\"" + policyId + "\"}}");
         String wrong = Ten99PolicySigner.signAdvanced(List.of("not-the-secret"), now(), body,
                 ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX);
-        post1099(body, Map.of("X-Convoy-Signature", wrong)).statusCode(401)
+        post(Ten99PolicyEvents.PROVIDER, body, Map.of("X-Convoy-Signature", wrong)).statusCode(401)
                 .body("error", equalTo("signature mismatch"));
-        post1099(body, Map.of()).statusCode(401).body("error", equalTo("missing signature"));
+        post(Ten99PolicyEvents.PROVIDER, body, Map.of()).statusCode(401).body("error", equalTo("missing signature"));
         String stale = Ten99PolicySigner.signAdvanced(List.of(Ten99PolicyProvider.LOCAL_SECRET),
                 now() - 3600, body, ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX);
-        post1099(body, Map.of("X-Convoy-Signature", stale)).statusCode(401)
+        post(Ten99PolicyEvents.PROVIDER, body, Map.of("X-Convoy-Signature", stale)).statusCode(401)
                 .body("error", equalTo("timestamp outside tolerance"));
         assertTrue(event(dynamo, "1099policy#" + id).isEmpty());
         assertTrue(policy(dynamo, policyId).isEmpty());
@@ -316,7 +316,7 @@ class Ten99PolicyWebhookTest {
         String good = Ten99PolicySigner.signWithTimestamp(Ten99PolicyProvider.LOCAL_SECRET,
                 t, body, ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX);
         String header = "t=" + t + ",v1=" + "ab".repeat(64) + ",v1=" + good;
-        post1099(body, Map.of("X-Convoy-Signature", header)).statusCode(200)
+        post(Ten99PolicyEvents.PROVIDER, body, Map.of("X-Convoy-Signature", header)).statusCode(200)
                 .body("event_id", equalTo("1099policy#" + id));
     }
 
@@ -327,14 +327,14 @@ class Ten99PolicyWebhookTest {
         long t = now();
         String sig = Ten99PolicySigner.signWithTimestamp(Ten99PolicyProvider.LOCAL_SECRET,
                 t, body, ConvoySignatureVerifier.Hash.SHA512, ConvoySignatureVerifier.Encoding.HEX);
-        post1099(body, Map.of("convoy-timestamp", Long.toString(t), "x-convoy-signature", sig)).statusCode(200);
+        post(Ten99PolicyEvents.PROVIDER, body, Map.of("convoy-timestamp", Long.toString(t), "x-convoy-signature", sig)).statusCode(200);
         assertEquals("invoice", s(event(dynamo, "1099policy#" + id), "object_type"));
     }
 
     @Test
     void authenticButUnparseableBodyIsStoredRaw() {
         byte[] body = utf8("this is not json " + uid());
-        String eventId = post1099(body).statusCode(200).extract().path("event_id");
+        String eventId = post(Ten99PolicyEvents.PROVIDER, body).statusCode(200).extract().path("event_id");
         Map<String, AttributeValue> event = event(dynamo, eventId);
         assertEquals(new String(body, java.nio.charset.StandardCharsets.UTF_8), s(event, "raw_body"));
         assertEquals("unknown", s(event, "type"));

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.policywebhooks.Webhooks;
 import io.policywebhooks.LogCapture;
 import io.quarkus.test.junit.QuarkusTest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -40,7 +41,7 @@ class UnreadableCreatedTest {
     static List<JsonNode> post(byte[]... bodies) throws Exception {
         try (LogCapture capture = new LogCapture()) {
             for (byte[] body : bodies) {
-                post1099(body).statusCode(200);
+                Webhooks.post(Ten99PolicyEvents.PROVIDER, body).statusCode(200);
             }
             List<String> lines = capture.requestLines();
             assertEquals(bodies.length, lines.size(), lines.toString());

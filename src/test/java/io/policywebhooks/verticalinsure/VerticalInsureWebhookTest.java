@@ -53,7 +53,7 @@ class VerticalInsureWebhookTest {
     void everyDocumentedPolicySampleIsStoredWithItsState(String event, String status, String policyStatus) {
         String policyId = UUID.randomUUID().toString();
         byte[] body = sampleFor(event, policyId);
-        postVerticalInsure(body).statusCode(200).body("event_id", equalTo(eventIdOf(body)))
+        post(VerticalInsureEvents.PROVIDER, body).statusCode(200).body("event_id", equalTo(eventIdOf(body)))
                 .body("duplicate", equalTo(false));
 
         Map<String, AttributeValue> stored = event(dynamo, eventIdOf(body));
@@ -98,9 +98,9 @@ class VerticalInsureWebhookTest {
     void endorsementSupersedesThePreviousPolicy() {
         String previousId = UUID.randomUUID().toString();
         String currentId = UUID.randomUUID().toString();
-        postVerticalInsure(sampleFor("policy_bind_complete", previousId)).statusCode(200);
+        post(VerticalInsureEvents.PROVIDER, sampleFor("policy_bind_complete", previousId)).statusCode(200);
         byte[] body = endorsement(previousId, currentId);
-        postVerticalInsure(body).statusCode(200);
+        post(VerticalInsureEvents.PROVIDER, body).statusCode(200);
 
         Map<String, AttributeValue> stored = event(dynamo, eventIdOf(body));
         assertEquals(currentId, s(stored, "object_id"));
@@ -119,11 +119,11 @@ class VerticalInsureWebhookTest {
     void lateEventsForASupersededPolicyNeverMakeItActiveAgain() {
         String previousId = UUID.randomUUID().toString();
         String currentId = UUID.randomUUID().toString();
-        postVerticalInsure(endorsement(previousId, currentId)).statusCode(200);
-        postVerticalInsure(sampleFor("policy_bind_complete", previousId)).statusCode(200); // late, no version
+        post(VerticalInsureEvents.PROVIDER, endorsement(previousId, currentId)).statusCode(200);
+        post(VerticalInsureEvents.PROVIDER, sampleFor("policy_bind_complete", previousId)).statusCode(200); // late, no version
         String versionOne = new String(sampleFor("policy_purchase_complete", previousId), StandardCharsets.UTF_8)
                 .replace("\"policy_status\": \"PENDING\"", "\"policy_status\": \"ACTIVE\", \"version\": 1");
-        postVerticalInsure(utf8(versionOne)).statusCode(200); // late, version 1 as the endorsement says
+        post(VerticalInsureEvents.PROVIDER, utf8(versionOne)).statusCode(200); // late, version 1 as the endorsement says
         assertEquals("SUPERSEDED", s(policy(dynamo, previousId), "status"));
         assertEquals(currentId, s(policy(dynamo, previousId), "superseded_by"));
     }
@@ -132,8 +132,8 @@ class VerticalInsureWebhookTest {
     void cancelWithoutVersionCancelsAnEndorsedPolicy() {
         String previousId = UUID.randomUUID().toString();
         String currentId = UUID.randomUUID().toString();
-        postVerticalInsure(endorsement(previousId, currentId)).statusCode(200);
-        postVerticalInsure(sampleFor("policy_canceled", currentId)).statusCode(200); // documented: no version
+        post(VerticalInsureEvents.PROVIDER, endorsement(previousId, currentId)).statusCode(200);
+        post(VerticalInsureEvents.PROVIDER, sampleFor("policy_canceled", currentId)).statusCode(200); // documented: no version
         Map<String, AttributeValue> current = policy(dynamo, currentId);
         assertEquals("CANCELLED", s(current, "status"));
         assertEquals("policy_canceled", s(current, "last_event_type"));
@@ -146,7 +146,7 @@ class VerticalInsureWebhookTest {
             byte[] body = sample("vertical-insure/" + event + ".json");
             int before = deliveries(eventIdOf(body)); // the samples are shared with other tests
             for (int i = 0; i < 3; i++) {
-                postVerticalInsure(body).statusCode(200).body("duplicate", equalTo(before + i > 0));
+                post(VerticalInsureEvents.PROVIDER, body).statusCode(200).body("duplicate", equalTo(before + i > 0));
             }
             Map<String, AttributeValue> stored = event(dynamo, eventIdOf(body));
             assertEquals(before + 3, Integer.parseInt(stored.get("deliveries").n()), event);
@@ -166,7 +166,7 @@ class VerticalInsureWebhookTest {
         byte[] body = utf8(new String(sampleFor("policy_bind_complete", policyId), StandardCharsets.UTF_8)
                 .replace("\"premium_amount\": 0", "\"premium_amount\": " + premium));
         assertTrue(new String(body, StandardCharsets.UTF_8).contains(premium));
-        postVerticalInsure(body).statusCode(200).body("duplicate", equalTo(false));
+        post(VerticalInsureEvents.PROVIDER, body).statusCode(200).body("duplicate", equalTo(false));
 
         Map<String, AttributeValue> stored = event(dynamo, eventIdOf(body));
         assertEquals(new String(body, StandardCharsets.UTF_8), s(stored, "raw_body"));
@@ -180,9 +180,9 @@ class VerticalInsureWebhookTest {
     @Test
     void lateVersionOneEventAfterEndorsementLeavesVersionTwo() {
         String policyId = UUID.randomUUID().toString();
-        postVerticalInsure(sampleFor("policy_endorsed", policyId)).statusCode(200);
+        post(VerticalInsureEvents.PROVIDER, sampleFor("policy_endorsed", policyId)).statusCode(200);
         byte[] lateBind = sampleFor("policy_bind_complete", policyId); // no version: at equal rank it sorts first
-        postVerticalInsure(lateBind).statusCode(200);
+        post(VerticalInsureEvents.PROVIDER, lateBind).statusCode(200);
         Map<String, AttributeValue> policy = policy(dynamo, policyId);
         assertEquals("2", policy.get("version").n());
         assertEquals("policy_endorsed", s(policy, "last_event_type"));
@@ -193,17 +193,17 @@ class VerticalInsureWebhookTest {
     @Test
     void lateBindAfterCancelStaysCancelled() {
         String policyId = UUID.randomUUID().toString();
-        postVerticalInsure(sampleFor("policy_canceled", policyId)).statusCode(200);
-        postVerticalInsure(sampleFor("policy_bind_complete", policyId)).statusCode(200);
-        postVerticalInsure(sampleFor("policy_purchase_complete", policyId)).statusCode(200);
+        post(VerticalInsureEvents.PROVIDER, sampleFor("policy_canceled", policyId)).statusCode(200);
+        post(VerticalInsureEvents.PROVIDER, sampleFor("policy_bind_complete", policyId)).statusCode(200);
+        post(VerticalInsureEvents.PROVIDER, sampleFor("policy_purchase_complete", policyId)).statusCode(200);
         assertEquals("CANCELLED", s(policy(dynamo, policyId), "status"));
     }
 
     @Test
     void latePendingNeverOverwritesActive() {
         String policyId = UUID.randomUUID().toString();
-        postVerticalInsure(sampleFor("policy_bind_complete", policyId)).statusCode(200);
-        postVerticalInsure(sampleFor("policy_purchase_complete", policyId)).statusCode(200);
+        post(VerticalInsureEvents.PROVIDER, sampleFor("policy_bind_complete", policyId)).statusCode(200);
+        post(VerticalInsureEvents.PROVIDER, sampleFor("policy_purchase_complete", policyId)).statusCode(200);
         assertEquals("ACTIVE", s(policy(dynamo, policyId), "status"));
     }
 
@@ -211,7 +211,7 @@ class VerticalInsureWebhookTest {
     void payoutEventsWithNullDataAreStoredAsEventsOnly() {
         for (String event : new String[] {"payout_report_published", "payout_payment_sent"}) {
             byte[] body = sample("vertical-insure/" + event + ".json");
-            postVerticalInsure(body).statusCode(200);
+            post(VerticalInsureEvents.PROVIDER, body).statusCode(200);
             Map<String, AttributeValue> stored = event(dynamo, eventIdOf(body));
             assertEquals(event, s(stored, "type"));
             assertEquals("payout", s(stored, "object_type"));
@@ -224,14 +224,14 @@ class VerticalInsureWebhookTest {
     void upperCaseHexSignatureIsAccepted() {
         byte[] body = sampleFor("policy_bind_complete", UUID.randomUUID().toString());
         String upper = VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_SECRET, body).toUpperCase(java.util.Locale.ROOT);
-        postVerticalInsure(body, upper).statusCode(200);
+        post(VerticalInsureEvents.PROVIDER, body, Map.of(VerticalInsureSignatureVerifier.SIGNATURE_HEADER, upper)).statusCode(200);
     }
 
     @Test
     void missingOrWrongSignatureWritesNothing() {
         String policyId = UUID.randomUUID().toString();
         byte[] body = sampleFor("policy_bind_complete", policyId);
-        postVerticalInsure(body, VerticalInsureSigner.sign("wrong-key", body)).statusCode(401)
+        post(VerticalInsureEvents.PROVIDER, body, Map.of(VerticalInsureSignatureVerifier.SIGNATURE_HEADER, VerticalInsureSigner.sign("wrong-key", body))).statusCode(401)
                 .body("error", equalTo("signature mismatch"));
         io.restassured.RestAssured.given().contentType("application/json").body(body)
                 .post("/webhooks/vertical-insure").then().statusCode(401).body("error", equalTo("missing signature"));
@@ -242,8 +242,8 @@ class VerticalInsureWebhookTest {
     @Test
     void redeliveryIsADuplicate() {
         byte[] body = sampleFor("policy_bind_complete", UUID.randomUUID().toString());
-        postVerticalInsure(body).statusCode(200).body("duplicate", equalTo(false));
-        postVerticalInsure(body).statusCode(200).body("duplicate", equalTo(true))
+        post(VerticalInsureEvents.PROVIDER, body).statusCode(200).body("duplicate", equalTo(false));
+        post(VerticalInsureEvents.PROVIDER, body).statusCode(200).body("duplicate", equalTo(true))
                 .body("event_id", equalTo(eventIdOf(body)));
     }
 }

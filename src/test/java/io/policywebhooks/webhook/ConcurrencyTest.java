@@ -1,5 +1,6 @@
 package io.policywebhooks.webhook;
 
+import io.policywebhooks.ten99policy.Ten99PolicySigner;
 import io.policywebhooks.provider.Headers;
 import io.policywebhooks.provider.Delivery;
 import static io.policywebhooks.Webhooks.*;
@@ -80,7 +81,7 @@ class ConcurrencyTest {
     }
 
     Outcome ten99(byte[] body) {
-        return service.receive(providers.get("1099policy"), body, Headers.of(Map.of("X-Convoy-Signature", convoy(body))));
+        return service.receive(providers.get("1099policy"), body, Headers.of(Map.of("X-Convoy-Signature", Ten99PolicySigner.signedNow(body))));
     }
 
     Outcome vi(byte[] body) {

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.policywebhooks.verticalinsure.VerticalInsureEvents;
+import io.policywebhooks.ten99policy.Ten99PolicyEvents;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
@@ -148,7 +150,7 @@ class HostileInputTest {
         for (long offset : new long[] {-290, 290}) {
             byte[] body = body();
             long t = now() + offset;
-            post1099(body, Map.of("X-Convoy-Signature", "t=" + t + ",v1=" + sig(t, body))).statusCode(200);
+            post(Ten99PolicyEvents.PROVIDER, body, Map.of("X-Convoy-Signature", "t=" + t + ",v1=" + sig(t, body))).statusCode(200);
         }
     }
 
@@ -181,13 +183,13 @@ class HostileInputTest {
         String json = "{\"type\":\"x\",\"u\":\"" + UUID.randomUUID() + "\"}";
         byte[] atLimit = utf8(json + " ".repeat(131_072 - json.length()));
         assertEquals(131_072, atLimit.length);
-        String eventId = post1099(atLimit).statusCode(200).extract().path("event_id");
+        String eventId = post(Ten99PolicyEvents.PROVIDER, atLimit).statusCode(200).extract().path("event_id");
         assertEquals(131_072, s(event(dynamo, eventId), "raw_body").length());
         byte[] over = utf8(json.replace("\"x\"", "\"y\"") + " ".repeat(131_073 - json.length()));
         assertEquals(131_073, over.length);
         int before = eventCount();
-        post1099(over).statusCode(413).body("error", equalTo("body too large"));
-        postVerticalInsure(over).statusCode(413);
+        post(Ten99PolicyEvents.PROVIDER, over).statusCode(413).body("error", equalTo("body too large"));
+        post(VerticalInsureEvents.PROVIDER, over).statusCode(413);
         assertEquals(before, eventCount());
     }
 
@@ -195,8 +197,8 @@ class HostileInputTest {
     @MethodSource("oddButAuthentic")
     void oddButAuthenticContentIsStoredRaw(String name, String text, String parseError) {
         byte[] body = utf8(text);
-        String ten = post1099(body).statusCode(200).extract().path("event_id");
-        String vi = postVerticalInsure(body).statusCode(200).extract().path("event_id");
+        String ten = post(Ten99PolicyEvents.PROVIDER, body).statusCode(200).extract().path("event_id");
+        String vi = post(VerticalInsureEvents.PROVIDER, body).statusCode(200).extract().path("event_id");
         for (String eventId : new String[] {ten, vi}) {
             Map<String, AttributeValue> event = event(dynamo, eventId);
             assertEquals(text, s(event, "raw_body"), name);

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.policywebhooks.verticalinsure.VerticalInsureSignatureVerifier;
+import io.policywebhooks.verticalinsure.VerticalInsureEvents;
+import io.policywebhooks.ten99policy.Ten99PolicySigner;
+import io.policywebhooks.ten99policy.Ten99PolicyEvents;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,18 +43,17 @@ class LogHygieneTest {
         byte[] ten = utf8("{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"policy.active\",\"created\":1700000000,"
                 + "\"data\":{\"id\":\"pl_" + UUID.randomUUID() + "\",\"contractor_email\":\"" + email + "\"}}");
         String viSignature = VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_SECRET, vi);
-        String tenSignature = convoy(ten);
+        String tenSignature = Ten99PolicySigner.signedNow(ten);
 
         LogCapture capture = new LogCapture();
         try (capture) {
-            postVerticalInsure(vi, viSignature).statusCode(200);
-            postVerticalInsure(vi, viSignature).statusCode(200); // duplicate
-            post1099(ten, Map.of("X-Convoy-Signature", tenSignature)).statusCode(200);
-            postVerticalInsure(vi, VerticalInsureSigner.sign("wrong-key", vi)).statusCode(401);
+            post(VerticalInsureEvents.PROVIDER, vi, Map.of(VerticalInsureSignatureVerifier.SIGNATURE_HEADER, viSignature)).statusCode(200);
+            post(VerticalInsureEvents.PROVIDER, vi, Map.of(VerticalInsureSignatureVerifier.SIGNATURE_HEADER, viSignature)).statusCode(200); // duplicate
+            post(Ten99PolicyEvents.PROVIDER, ten, Map.of("X-Convoy-Signature", tenSignature)).statusCode(200);
+            post(VerticalInsureEvents.PROVIDER, vi, Map.of(VerticalInsureSignatureVerifier.SIGNATURE_HEADER, VerticalInsureSigner.sign("wrong-key", vi))).statusCode(401);
             FaultProxy.set(FaultProxy.Mode.DOWN);
-            postVerticalInsure(utf8(new String(vi, "UTF-8").replace("ACTIVE", "CANCELED")),
-                    VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_SECRET,
-                            utf8(new String(vi, "UTF-8").replace("ACTIVE", "CANCELED")))).statusCode(503);
+            post(VerticalInsureEvents.PROVIDER, utf8(new String(vi, "UTF-8").replace("ACTIVE", "CANCELED")), Map.of(VerticalInsureSignatureVerifier.SIGNATURE_HEADER, VerticalInsureSigner.sign(VerticalInsureProvider.LOCAL_SECRET,
+                            utf8(new String(vi, "UTF-8").replace("ACTIVE", "CANCELED"))))).statusCode(503);
         } finally {
             FaultProxy.set(FaultProxy.Mode.UP);
         }

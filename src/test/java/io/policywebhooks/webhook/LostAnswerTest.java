@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.policywebhooks.ten99policy.Ten99PolicyEvents;
 import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.FaultProxy;
 import io.policywebhooks.LogCapture;
@@ -51,7 +52,7 @@ class LostAnswerTest {
     void aFirstDeliveryWhosePutAnswerWasLostIsStoredOnceAndNotADuplicate() {
         byte[] body = policyActive("pl_" + UUID.randomUUID());
         FaultProxy.loseAnswers("PutItem", DynaliteResource.TABLES.events(), 1);
-        String eventId = post1099(body).statusCode(200).body("duplicate", equalTo(false))
+        String eventId = post(Ten99PolicyEvents.PROVIDER, body).statusCode(200).body("duplicate", equalTo(false))
                 .extract().path("event_id");
         assertEquals(1, FaultProxy.answersLost(), "the put was applied and its answer lost");
         FaultProxy.set(FaultProxy.Mode.UP);
@@ -61,13 +62,13 @@ class LostAnswerTest {
     @Test
     void aRedeliveryWhoseCountAnswerWasLostCountsExactlyOnce() {
         byte[] body = policyActive("pl_" + UUID.randomUUID());
-        String eventId = post1099(body).statusCode(200).extract().path("event_id");
+        String eventId = post(Ten99PolicyEvents.PROVIDER, body).statusCode(200).extract().path("event_id");
         FaultProxy.loseAnswers("UpdateItem", DynaliteResource.TABLES.events(), 1);
-        post1099(body).statusCode(200).body("duplicate", equalTo(true));
+        post(Ten99PolicyEvents.PROVIDER, body).statusCode(200).body("duplicate", equalTo(true));
         assertEquals(1, FaultProxy.answersLost(), "the count was applied and its answer lost");
         FaultProxy.set(FaultProxy.Mode.UP);
         assertEquals(2, deliveries(dynamo, eventId), () -> event(dynamo, eventId).toString().replaceAll("raw_body=[^,]*,", ""));
-        post1099(body).statusCode(200).body("duplicate", equalTo(true));
+        post(Ten99PolicyEvents.PROVIDER, body).statusCode(200).body("duplicate", equalTo(true));
         assertEquals(3, deliveries(dynamo, eventId), "a later redelivery still counts");
     }
 
@@ -78,11 +79,11 @@ class LostAnswerTest {
         List<String> lines;
         try (LogCapture capture = new LogCapture()) {
             FaultProxy.loseAnswers("UpdateItem", DynaliteResource.TABLES.policies(), 1);
-            post1099(body).statusCode(200).body("duplicate", equalTo(false));
+            post(Ten99PolicyEvents.PROVIDER, body).statusCode(200).body("duplicate", equalTo(false));
             assertEquals(1, FaultProxy.answersLost(), "the state write was applied and its answer lost");
             FaultProxy.set(FaultProxy.Mode.UP);
             // A real redelivery of the same event: the state already reflects it, written by another delivery.
-            post1099(body).statusCode(200).body("duplicate", equalTo(true));
+            post(Ten99PolicyEvents.PROVIDER, body).statusCode(200).body("duplicate", equalTo(true));
             lines = capture.requestLines();
         }
         JsonNode first = JSON.readTree(lines.get(0));

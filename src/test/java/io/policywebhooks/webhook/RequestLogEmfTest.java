@@ -5,6 +5,8 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.policywebhooks.ten99policy.Ten99PolicySigner;
+import io.policywebhooks.ten99policy.Ten99PolicyEvents;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -81,18 +83,18 @@ class RequestLogEmfTest {
         Map<String, Sent> invocations = new LinkedHashMap<>();
         List<String> lines;
         try (LogCapture capture = new LogCapture()) {
-            invocations.put("stored", invoke("1099policy", stored, Map.of("X-Convoy-Signature", convoy(stored),
+            invocations.put("stored", invoke("1099policy", stored, Map.of("X-Convoy-Signature", Ten99PolicySigner.signedNow(stored),
                     "X-Convoy-Event-ID", convoyEventId, "X-Convoy-Idempotency-Key", "idem-" + convoyEventId)));
-            invocations.put("duplicate", invoke("1099policy", stored, Map.of("X-Convoy-Signature", convoy(stored))));
+            invocations.put("duplicate", invoke("1099policy", stored, Map.of("X-Convoy-Signature", Ten99PolicySigner.signedNow(stored))));
             invocations.put("stored_partially",
-                    invoke("1099policy", partial, Map.of("X-Convoy-Signature", convoy(partial))));
+                    invoke("1099policy", partial, Map.of("X-Convoy-Signature", Ten99PolicySigner.signedNow(partial))));
             invocations.put("rejected", invoke("vertical-insure", stored, Map.of("VerticalInsure-Signature", "bad")));
             invocations.put("empty", invoke("1099policy", new byte[0], Map.of("X-Convoy-Event-ID", "unsigned")));
             invocations.put("too_large", invoke("vertical-insure", new byte[131_073], Map.of()));
             FaultProxy.set(FaultProxy.Mode.DOWN);
             try {
                 invocations.put("storage_failed",
-                        invoke("1099policy", failing, Map.of("X-Convoy-Signature", convoy(failing))));
+                        invoke("1099policy", failing, Map.of("X-Convoy-Signature", Ten99PolicySigner.signedNow(failing))));
             } finally {
                 FaultProxy.set(FaultProxy.Mode.UP);
             }
@@ -136,7 +138,7 @@ class RequestLogEmfTest {
         // The mock event server's own v2 event (plain HTTP to the route) has no requestContext.requestId.
         byte[] body = policyEvent("policy.active");
         try (LogCapture capture = new LogCapture()) {
-            post1099(body).statusCode(200);
+            post(Ten99PolicyEvents.PROVIDER, body).statusCode(200);
             JsonNode line = EmfRules.assertValid(capture.requestLines().get(0));
             assertFalse(line.has("api_request_id"), line.toString());
             assertFalse(line.path("lambda_request_id").asText().isEmpty(), "the invocation's id: " + line);

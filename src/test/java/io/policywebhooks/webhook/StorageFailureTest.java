@@ -1,6 +1,8 @@
 package io.policywebhooks.webhook;
 
 import io.policywebhooks.AppConfig;
+import io.policywebhooks.ten99policy.Ten99PolicySigner;
+import io.policywebhooks.ten99policy.Ten99PolicyEvents;
 import io.policywebhooks.provider.Headers;
 import static io.policywebhooks.Webhooks.*;
 import static org.hamcrest.Matchers.equalTo;
@@ -59,7 +61,7 @@ class StorageFailureTest {
 
     long timed503(byte[] body) {
         long start = System.nanoTime();
-        post1099(body).statusCode(503).body("error", equalTo("storage unavailable, retry later"));
+        post(Ten99PolicyEvents.PROVIDER, body).statusCode(503).body("error", equalTo("storage unavailable, retry later"));
         return (System.nanoTime() - start) / 1_000_000;
     }
 
@@ -80,7 +82,7 @@ class StorageFailureTest {
                 "no-such-assignments"));
         WebhookService service = new WebhookService(missing, Clock.systemUTC(), AppConfig.DEFAULTS.maxBodyBytes(), AppConfig.DEFAULTS.metricsNamespace());
         byte[] body = policyEvent("pl_" + UUID.randomUUID(), "policy.active", 1700000000);
-        Outcome outcome = service.receive(providers.get("1099policy"), body, Headers.of(Map.of("X-Convoy-Signature", convoy(body))));
+        Outcome outcome = service.receive(providers.get("1099policy"), body, Headers.of(Map.of("X-Convoy-Signature", Ten99PolicySigner.signedNow(body))));
         assertEquals(503, outcome.status());
         assertEquals(Outcome.Kind.STORAGE_FAILED, outcome.kind());
     }
@@ -96,18 +98,18 @@ class StorageFailureTest {
         byte[] body = utf8("{\"id\":\"" + id + "\",\"type\":\"policy.active\",\"created\":1700000000,"
                 + "\"data\":{\"id\":\"" + policyId + "\"}}");
         String eventId = "1099policy#" + id;
-        Outcome first = service.receive(providers.get("1099policy"), body, Headers.of(Map.of("X-Convoy-Signature", convoy(body))));
+        Outcome first = service.receive(providers.get("1099policy"), body, Headers.of(Map.of("X-Convoy-Signature", Ten99PolicySigner.signedNow(body))));
         assertEquals(503, first.status());
         assertEquals("1", event(dynamo, eventId).get(Tables.DELIVERIES).n(), "the event write went through");
         assertTrue(policy(dynamo, policyId).isEmpty());
 
         // The provider's retry, through the Lambda HTTP path with the real tables, completes the state.
-        post1099(body).statusCode(200).body("duplicate", equalTo(true));
+        post(Ten99PolicyEvents.PROVIDER, body).statusCode(200).body("duplicate", equalTo(true));
         Map<String, AttributeValue> applied = policy(dynamo, policyId);
         assertEquals("ACTIVE", s(applied, "status"));
 
         // Re-applying the already-applied event changes nothing.
-        post1099(body).statusCode(200).body("duplicate", equalTo(true));
+        post(Ten99PolicyEvents.PROVIDER, body).statusCode(200).body("duplicate", equalTo(true));
         assertEquals(applied, policy(dynamo, policyId), "updated_at and every attribute unchanged");
         assertEquals("3", event(dynamo, eventId).get(Tables.DELIVERIES).n());
     }
@@ -132,7 +134,7 @@ class StorageFailureTest {
         for (int i = 0; i < deliveries.size(); i++) {
             // DynamoDB goes away for the middle third of the stream.
             FaultProxy.set(i >= 10 && i < 20 ? FaultProxy.Mode.DOWN : FaultProxy.Mode.UP);
-            int status = post1099(deliveries.get(i)).extract().statusCode();
+            int status = post(Ten99PolicyEvents.PROVIDER, deliveries.get(i)).extract().statusCode();
             if (status != 200) {
                 assertEquals(503, status);
                 failed.add(deliveries.get(i));
@@ -143,14 +145,14 @@ class StorageFailureTest {
         FaultProxy.set(FaultProxy.Mode.UP);
         Collections.shuffle(failed, random);
         for (byte[] body : failed) { // the provider's retries, in their own order
-            post1099(body).statusCode(200);
+            post(Ten99PolicyEvents.PROVIDER, body).statusCode(200);
         }
         for (byte[] body : deliveries) { // and a stray redelivery of everything: all duplicates now
-            post1099(body).statusCode(200).body("duplicate", equalTo(true));
+            post(Ten99PolicyEvents.PROVIDER, body).statusCode(200).body("duplicate", equalTo(true));
         }
 
         for (byte[] body : deliveries) {
-            String eventId = post1099(body).extract().path("event_id");
+            String eventId = post(Ten99PolicyEvents.PROVIDER, body).extract().path("event_id");
             assertEquals(1, count(dynamo, DynaliteResource.TABLES.events(), Tables.EVENT_ID, eventId));
         }
         newestStatus.forEach((policyId, status) -> {
