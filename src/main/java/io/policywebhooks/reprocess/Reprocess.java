@@ -14,6 +14,7 @@ import java.util.Map;
 
 import io.policywebhooks.provider.Providers;
 import io.policywebhooks.provider.WebhookProvider;
+import io.policywebhooks.store.ReprocessStore;
 import io.policywebhooks.store.Tables;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -95,8 +96,8 @@ public final class Reprocess {
             return 2;
         }
         try (DynamoDbClient dynamo = client(options)) {
-            Reprocessor reprocessor = new Reprocessor(dynamo, options.tables(), Providers.all(), Clock.systemUTC(),
-                    options.pageSize(), PROGRESS_EVERY, PROGRESS_INTERVAL_MILLIS);
+            Reprocessor reprocessor = new Reprocessor(new ReprocessStore(dynamo, options.tables(), options.pageSize()),
+                    Providers.all(), Clock.systemUTC(), PROGRESS_EVERY, PROGRESS_INTERVAL_MILLIS);
             Reprocessor.Summary summary;
             try {
                 summary = reprocessor.run(options.selection(), options.dryRun(), options.removeOrphans(),

@@ -37,6 +37,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.local.LocalDynamoDb;
 import io.policywebhooks.store.EventRecord;
+import io.policywebhooks.store.ReprocessStore;
 import io.policywebhooks.store.StateUpdate;
 import io.policywebhooks.store.Tables;
 import io.policywebhooks.store.WebhookStore;
@@ -290,7 +291,7 @@ class ReprocessTest {
                     T0.plusSeconds(i)));
         }
         Recorder recorder = new Recorder();
-        Reprocessor reprocessor = new Reprocessor(dynamo, tables, Providers.all(), Clock.systemUTC(), null, 50, Long.MAX_VALUE);
+        Reprocessor reprocessor = new Reprocessor(new ReprocessStore(dynamo, tables, null), Providers.all(), Clock.systemUTC(), 50, Long.MAX_VALUE);
         assertEquals(counts(130, 130, 0, 0, 0),
                 reprocessor.run(Selection.all().withType("policy.cancelled"), false, recorder));
         assertEquals(new TreeSet<>(ids), new TreeSet<>(recorder.selected));
@@ -308,7 +309,7 @@ class ReprocessTest {
         Observed observed = new Observed(dynamo, tables);
         observed.unprocessedRounds = 2; // twice, DynamoDB returns only the first key
         Recorder recorder = new Recorder();
-        assertEquals(counts(5, 5, 0, 0, 0), new Reprocessor(observed, tables, Providers.all(), Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
+        assertEquals(counts(5, 5, 0, 0, 0), new Reprocessor(new ReprocessStore(observed, tables, null), Providers.all(), Clock.systemUTC(), 1000, Long.MAX_VALUE)
                 .run(Selection.all().withType("policy.cancelled"), false, recorder));
         assertEquals(new TreeSet<>(ids), new TreeSet<>(recorder.selected));
         assertEquals(3, observed.batchGets);
@@ -363,7 +364,7 @@ class ReprocessTest {
         Observed observed = new Observed(dynamo, tables);
         observed.deleteAfterRead = true; // the item goes away between reading and writing it
         Recorder recorder = new Recorder();
-        assertEquals(counts(1, 0, 0, 0, 1), new Reprocessor(observed, tables, Providers.all(), Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
+        assertEquals(counts(1, 0, 0, 0, 1), new Reprocessor(new ReprocessStore(observed, tables, null), Providers.all(), Clock.systemUTC(), 1000, Long.MAX_VALUE)
                 .run(Selection.all(), false, recorder));
         assertEquals(Map.of(id, "the event item no longer exists"), recorder.failed);
         assertTrue(everything().get("events").isEmpty(), "not re-created");
@@ -381,8 +382,8 @@ class ReprocessTest {
             return Ten99PolicyEvents.map(raw, json, at);
         };
         // Already right: the kept headers are the delivery's, so they stay as stored.
-        assertEquals(counts(1, 0, 1, 0, 0), new Reprocessor(dynamo, tables,
-                List.of(TestProviders.mappingWith(Providers.named(TEN99), spy)), Clock.systemUTC(), null, 1000,
+        assertEquals(counts(1, 0, 1, 0, 0), new Reprocessor(new ReprocessStore(dynamo, tables, null),
+                List.of(TestProviders.mappingWith(Providers.named(TEN99), spy)), Clock.systemUTC(), 1000,
                 Long.MAX_VALUE).run(Selection.all(), false, new Recorder()));
         assertEquals(List.of(List.of("idem-1", "cv-1")), seen);
     }
@@ -397,7 +398,7 @@ class ReprocessTest {
         Observed observed = new Observed(dynamo, tables);
         observed.trimNumbers = true;
         Map<String, List<Map<String, AttributeValue>>> before = everything();
-        assertEquals(counts(1, 0, 1, 0, 0), new Reprocessor(observed, tables, Providers.all(), Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
+        assertEquals(counts(1, 0, 1, 0, 0), new Reprocessor(new ReprocessStore(observed, tables, null), Providers.all(), Clock.systemUTC(), 1000, Long.MAX_VALUE)
                 .run(Selection.all(), false, new Recorder()));
         assertEquals(before, everything());
     }
@@ -407,7 +408,7 @@ class ReprocessTest {
         receive(IGNORES_CANCELLED, policyEvent("evt_c", "policy.cancelled", "pl_1", 100), T0);
         receive(IGNORES_CANCELLED, assignmentEvent("evt_s", "assignment.cancelled", "as_1", 100), T0);
         Observed observed = new Observed(dynamo, tables);
-        Reprocessor reprocessor = new Reprocessor(observed, tables, Providers.all(), Clock.systemUTC(), null, 1000, Long.MAX_VALUE);
+        Reprocessor reprocessor = new Reprocessor(new ReprocessStore(observed, tables, null), Providers.all(), Clock.systemUTC(), 1000, Long.MAX_VALUE);
         reprocessor.run(Selection.all().withType("policy.cancelled"), true, new Recorder());
         reprocessor.run(Selection.all().withType("policy.cancelled"), false, new Recorder());
         reprocessor.run(Selection.all().withEventIds(List.of(TEN99 + "#evt_s")), false, new Recorder());
@@ -418,8 +419,8 @@ class ReprocessTest {
         assertEquals(2, reprocessor.run(Selection.all().withType("policy.active"), false, true, new Recorder())
                 .orphansRemoved() + reprocessor.run(Selection.all().withType("assignment.active"), false, true,
                         new Recorder()).orphansRemoved(), "one orphan of each table removed");
-        assertEquals(Reprocessor.OPERATIONS, observed.byTable);
-        assertEquals(Reprocessor.INDEX_OPERATIONS, observed.byIndex);
+        assertEquals(ReprocessStore.OPERATIONS, observed.byTable);
+        assertEquals(ReprocessStore.INDEX_OPERATIONS, observed.byIndex);
     }
 
     @Test
@@ -544,7 +545,7 @@ class ReprocessTest {
             throw new IllegalStateException("a bug in the new mapping");
         };
         Recorder recorder = new Recorder();
-        assertEquals(counts(1, 0, 0, 0, 1), new Reprocessor(dynamo, tables, List.of(TestProviders.mappingWith(Providers.named(TEN99), throwing)), Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
+        assertEquals(counts(1, 0, 0, 0, 1), new Reprocessor(new ReprocessStore(dynamo, tables, null), List.of(TestProviders.mappingWith(Providers.named(TEN99), throwing)), Clock.systemUTC(), 1000, Long.MAX_VALUE)
                 .run(Selection.all(), false, true, recorder));
         assertEquals(before, everything(), "the event and its state as stored; its state is no orphan");
         assertEquals(Map.of(id, "the mapping threw java.lang.IllegalStateException; the event is left as stored"),
@@ -591,7 +592,7 @@ class ReprocessTest {
             };
             receive(Providers.named(TEN99)::map, policyEvent("evt_n", "policy.cancelled", "pl_1", 200), T0.plusSeconds(60));
         };
-        assertEquals(counts(1, 0, 0, 1, 0), new Reprocessor(observed, tables, Providers.all(), Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
+        assertEquals(counts(1, 0, 0, 1, 0), new Reprocessor(new ReprocessStore(observed, tables, null), Providers.all(), Clock.systemUTC(), 1000, Long.MAX_VALUE)
                 .run(Selection.all().withEventIds(List.of(id)), false, new Recorder()));
         Map<String, AttributeValue> state = policy("pl_1");
         assertEquals(List.of(TEN99 + "#evt_n", "CANCELLED"), List.of(state.get(Tables.LAST_EVENT_ID).s(),
@@ -608,8 +609,8 @@ class ReprocessTest {
                 .expressionAttributeNames(Map.of("#last", Tables.LAST_EVENT_ID))
                 .expressionAttributeValues(Map.of(":newer", s(newer))));
         Recorder recorder = new Recorder();
-        assertEquals(new Reprocessor.Summary(1, 1, 0, 0, 0, 1, 0), new Reprocessor(observed, tables,
-                Providers.all(), Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
+        assertEquals(new Reprocessor.Summary(1, 1, 0, 0, 0, 1, 0), new Reprocessor(new ReprocessStore(observed, tables, null),
+                Providers.all(), Clock.systemUTC(), 1000, Long.MAX_VALUE)
                 .run(Selection.all(), false, true, recorder));
         assertEquals(List.of(tables.policies() + " cn_1 names " + id + ": NAMES_ANOTHER_EVENT"), recorder.orphans);
         assertEquals(newer, policy("cn_1").get(Tables.LAST_EVENT_ID).s(), "the newer delivery's state kept");
@@ -678,7 +679,7 @@ class ReprocessTest {
         assertEquals(counts(1, 1, 0, 0, 0), reprocessor(null).run(Selection.all(), false, new Recorder()));
         Map<String, AttributeValue> after = event(id);
         assertEquals("pl_1", after.get(Tables.OBJECT_ID).s(), "the event was refreshed");
-        for (String kept : Reprocessor.RECORDED) {
+        for (String kept : ReprocessStore.RECORDED) {
             assertEquals(before.get(kept), after.get(kept), kept);
         }
         assertEquals(List.of("2", "2026-11-30T08:00:00.000Z", "2026-11-30T08:05:00.000Z", "idem-1"),
@@ -692,7 +693,7 @@ class ReprocessTest {
         Observed observed = new Observed(dynamo, tables);
         observed.failUpdates = WebhookStore.Table.POLICIES;
         Recorder recorder = new Recorder();
-        assertEquals(counts(1, 0, 0, 0, 1), new Reprocessor(observed, tables, Providers.all(), Clock.systemUTC(), null, 1000, Long.MAX_VALUE)
+        assertEquals(counts(1, 0, 0, 0, 1), new Reprocessor(new ReprocessStore(observed, tables, null), Providers.all(), Clock.systemUTC(), 1000, Long.MAX_VALUE)
                 .run(Selection.all(), false, recorder));
         assertEquals(Map.of(id, "policy_id pl_1: storage: DynamoDbException"), recorder.failed);
         assertEquals("pl_1", event(id).get(Tables.OBJECT_ID).s(), "the event item refreshed all the same");
@@ -756,8 +757,8 @@ class ReprocessTest {
     }
 
     private Reprocessor reprocessor(Integer pageSize) {
-        return new Reprocessor(dynamo, tables, Providers.all(), Clock.systemUTC(),
-                pageSize, 1000, Long.MAX_VALUE);
+        return new Reprocessor(new ReprocessStore(dynamo, tables, pageSize), Providers.all(), Clock.systemUTC(),
+                1000, Long.MAX_VALUE);
     }
 
     private String receive(TestProviders.Mapper mapper, byte[] body, Instant at) {
