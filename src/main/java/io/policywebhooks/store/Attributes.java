@@ -210,7 +210,7 @@ public final class Attributes {
     }
 
     /** Equal as DynamoDB values: numbers by value (DynamoDB may return {@code 1.50} as {@code 1.5}), maps by key. */
-    public static boolean same(AttributeValue a, AttributeValue b) {
+    static boolean same(AttributeValue a, AttributeValue b) {
         if (a == null || b == null) {
             return a == b;
         }

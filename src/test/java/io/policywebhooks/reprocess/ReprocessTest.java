@@ -745,7 +745,7 @@ class ReprocessTest {
         System.arraycopy(args, 0, all, common.length, args.length);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Reprocess.run(all, environment, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int status = ReprocessCommand.run(all, environment, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return List.of(Integer.toString(status), out.toString(StandardCharsets.UTF_8).strip());
     }
