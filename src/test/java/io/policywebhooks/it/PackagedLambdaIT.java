@@ -324,7 +324,10 @@ class PackagedLambdaIT {
         }
     }
 
-    /** dynalite's launcher and the dev-mode bean that runs npm stay out of the production artifact. */
+    /**
+     * dynalite's launcher, the dev-mode bean that runs npm and the operator's reprocess command stay out of the
+     * production artifact.
+     */
     @Test
     void theArtifactHoldsNoDevOrTestOnlyCode() throws IOException {
         List<String> entries = new ArrayList<>();
@@ -336,6 +339,7 @@ class PackagedLambdaIT {
                     "the application itself is there");
         }
         List<String> devOnly = entries.stream().filter(e -> e.contains("io/policywebhooks/local/") && e.endsWith(".class")
+                || e.contains("io/policywebhooks/reprocess/") && e.endsWith(".class")
                 || e.contains("LocalDynamoDb") || e.contains("DevDynamoDb") || e.contains("Signer.class")
                 || e.contains("standardwebhooks")).toList();
         assertEquals(List.of(), devOnly);

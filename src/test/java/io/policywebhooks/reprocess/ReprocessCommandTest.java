@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,16 +19,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
+import io.policywebhooks.AppConfig;
 import io.policywebhooks.provider.Providers;
 import io.policywebhooks.provider.WebhookProvider;
 import io.policywebhooks.store.Tables;
 
-/** The command line, without DynamoDB. */
+/** The command line, without DynamoDB, and the command kept out of the function. */
 class ReprocessCommandTest {
 
     @Test
@@ -123,5 +129,42 @@ class ReprocessCommandTest {
         Instant at = Instant.parse("2026-11-30T08:00:00Z");
         assertThrows(IllegalArgumentException.class, () -> Selection.all().withReceived(at, at));
         assertEquals(at, Selection.all().withReceived(at, at.plusNanos(1)).receivedFrom());
+    }
+
+    /**
+     * The command never ships in the function: every class of this package is left out of the packaged artifact,
+     * as Quarkus reads the list from application.properties (PackagedLambdaIT checks the artifact itself), and no
+     * other source of the application names this package.
+     */
+    @Test
+    void theCommandIsLeftOutOfTheFunction() throws IOException {
+        String prefix = "io/policywebhooks/reprocess/";
+        Set<String> compiled;
+        try (Stream<Path> files = Files.list(Path.of("target/classes", prefix))) {
+            compiled = files.map(file -> prefix + file.getFileName()).filter(name -> name.endsWith(".class"))
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
+        assertTrue(compiled.contains(prefix + "Reprocessor.class"), compiled.toString());
+        Set<String> ignored = AppConfig.read(Map.of())
+                .getValues("quarkus.package.jar.user-configured-ignored-entries", String.class).stream()
+                .filter(entry -> entry.startsWith(prefix)).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(compiled, ignored, "quarkus.package.jar.user-configured-ignored-entries lists exactly the "
+                + "package's class files");
+
+        List<String> naming;
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+            naming = files.filter(file -> file.toString().endsWith(".java"))
+                    .filter(file -> !file.startsWith(Path.of("src/main/java", prefix)))
+                    .filter(file -> read(file).contains("io.policywebhooks.reprocess")).map(Path::toString).toList();
+        }
+        assertEquals(List.of(), naming, "the function's sources never name the reprocess package");
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
