@@ -203,8 +203,14 @@ public final class Attributes {
         }
     }
 
+    /** The string attribute {@code name} of an item (null when the item, the attribute or its string is absent). */
+    static String text(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item == null ? null : item.get(name);
+        return value == null ? null : value.s();
+    }
+
     /** Equal as DynamoDB values: numbers by value (DynamoDB may return {@code 1.50} as {@code 1.5}), maps by key. */
-    public static boolean same(AttributeValue a, AttributeValue b) {
+    static boolean same(AttributeValue a, AttributeValue b) {
         if (a == null || b == null) {
             return a == b;
         }

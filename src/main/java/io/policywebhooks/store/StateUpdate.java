@@ -29,6 +29,22 @@ public record StateUpdate(Kind kind, String id, Long version, String orderKey, M
      */
     public static final String LOWEST = "0";
 
+    /** Whether this event sorts after {@code other}'s by the ordering guard. */
+    public boolean sortsAfter(StateUpdate other) {
+        return sortsAfter(version, orderKey, other.version, other.orderKey);
+    }
+
+    /**
+     * The ordering guard as the store's conditions apply it: the versions when both are given and they differ, else
+     * the order keys.
+     */
+    static boolean sortsAfter(Long version, String orderKey, Long otherVersion, String otherOrderKey) {
+        if (version != null && otherVersion != null && !version.equals(otherVersion)) {
+            return version > otherVersion;
+        }
+        return orderKey.compareTo(otherOrderKey) > 0;
+    }
+
     /**
      * A new mutable map of the attributes every state carries: {@code provider}, {@code status} and the
      * {@code last_event_*} fields; a provider adds its own.

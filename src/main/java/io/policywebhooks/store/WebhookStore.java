@@ -51,7 +51,7 @@ public final class WebhookStore {
         /** not written, for the {@link Refusal} the write names */
         REFUSED,
         /**
-         * re-applying a stored event ({@link #applyState(StateUpdate, Instant, Map)}): the state already is exactly
+         * re-applying a stored event ({@link ReprocessStore#reapply}): the state already is exactly
          * what this event writes; nothing written
          */
         CURRENT
@@ -240,10 +240,10 @@ public final class WebhookStore {
     }
 
     /**
-     * The event item, with what DynamoDB would refuse left out and named in {@code leftOut}. Public for the
-     * reprocessor, which refreshes a stored event's parsed attributes to exactly what a delivery would store.
+     * The event item, with what DynamoDB would refuse left out and named in {@code leftOut}; also what
+     * {@link ReprocessStore#refresh} makes a stored event's parsed attributes, exactly as a delivery would store them.
      */
-    public static Map<String, AttributeValue> eventItem(EventRecord event, List<String> leftOut) {
+    static Map<String, AttributeValue> eventItem(EventRecord event, List<String> leftOut) {
         Map<String, AttributeValue> item = new HashMap<>();
         Fit fit = new Fit(EVENT_KEY_LIMITS, "event.", leftOut);
         event.extra().forEach((name, value) -> fit.put(item, name, value));
@@ -311,7 +311,7 @@ public final class WebhookStore {
      * mapping no longer gives (never {@code version}, which an event without one leaves as it is). When the item
      * already is what this write would make it, nothing is written ({@link Applied#CURRENT}).
      */
-    public StateWrite applyState(StateUpdate update, Instant now, Map<String, AttributeValue> stored) {
+    StateWrite applyState(StateUpdate update, Instant now, Map<String, AttributeValue> stored) {
         return applyState(update, now, Attempt.unbounded(REPROCESS), stored);
     }
 
@@ -393,49 +393,29 @@ public final class WebhookStore {
 
     private StateWrite update(String table, String keyName, StateUpdate update, Map<String, AttributeValue> set,
             Attempt attempt, List<String> leftOut, Repair repair) {
-        Map<String, String> names = new HashMap<>();
-        Map<String, AttributeValue> values = new HashMap<>();
-        StringBuilder expression = new StringBuilder("SET ");
-        int i = 0;
-        for (Map.Entry<String, AttributeValue> attribute : set.entrySet()) {
-            expression.append(i > 0 ? ", " : "").append("#a").append(i).append(" = :v").append(i);
-            names.put("#a" + i, attribute.getKey());
-            values.put(":v" + i, attribute.getValue());
-            i++;
-        }
-        if (repair != null && !repair.remove().isEmpty()) {
-            expression.append(" REMOVE ");
-            for (int r = 0; r < repair.remove().size(); r++) {
-                expression.append(r > 0 ? ", " : "").append("#r").append(r);
-                names.put("#r" + r, repair.remove().get(r));
-            }
-        }
-        names.put("#key", keyName);
-        names.put("#order", LAST_EVENT_ORDER);
-        values.put(":order", s(update.orderKey()));
+        UpdateExpression expression = new UpdateExpression(set, repair == null ? List.of() : repair.remove())
+                .name("#key", keyName).name("#order", LAST_EVENT_ORDER).value(":order", s(update.orderKey()));
         String condition;
         if (update.version() == null) {
             condition = "attribute_not_exists(#key) OR #order < :order";
         } else {
             // The version decides only when the stored state has one too; otherwise the order key does.
-            names.put("#version", VERSION);
-            values.put(":version", AttributeValue.fromN(update.version().toString()));
+            expression.name("#version", VERSION).value(":version", AttributeValue.fromN(update.version().toString()));
             condition = "attribute_not_exists(#key) OR #version < :version"
                     + " OR (#version = :version AND #order < :order)"
                     + " OR (attribute_not_exists(#version) AND #order < :order)";
         }
         if (repair != null) {
-            names.put("#last", LAST_EVENT_ID);
-            values.put(":last", s(repair.eventId()));
+            expression.name("#last", LAST_EVENT_ID).value(":last", s(repair.eventId()));
         }
         String guard = repair == null ? condition : condition + " OR #last = :last";
         try {
             dynamo.updateItem(b -> b.tableName(table)
                     .key(Map.of(keyName, s(update.id())))
-                    .updateExpression(expression.toString())
+                    .updateExpression(expression.expression())
                     .conditionExpression(guard)
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values)
+                    .expressionAttributeNames(expression.names())
+                    .expressionAttributeValues(expression.values())
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                     .overrideConfiguration(within(attempt)));
             return new StateWrite(Applied.APPLIED, leftOut);
@@ -447,10 +427,10 @@ public final class WebhookStore {
     /** What a state write whose guard failed did, told from the item the guard failed on. */
     private static StateWrite refused(StateUpdate update, Map<String, AttributeValue> stored, Attempt attempt,
             List<String> leftOut) {
-        String storedEvent = text(stored, LAST_EVENT_ID);
+        String storedEvent = Attributes.text(stored, LAST_EVENT_ID);
         Object eventId = update.attributes().get(LAST_EVENT_ID);
         boolean sameEvent = storedEvent != null && storedEvent.equals(eventId);
-        if (sameEvent && attempt.deliveryId().equals(text(stored, LAST_DELIVERY_ID))) {
+        if (sameEvent && attempt.deliveryId().equals(Attributes.text(stored, LAST_DELIVERY_ID))) {
             return new StateWrite(Applied.APPLIED, leftOut); // this delivery's own write, retried after a lost answer
         }
         if (update.orderKey().equals(StateUpdate.LOWEST) && !sameEvent && !olderVersion(update, stored)) {
@@ -464,11 +444,6 @@ public final class WebhookStore {
         AttributeValue version = stored == null ? null : stored.get(VERSION);
         return update.version() != null && version != null && version.n() != null
                 && new BigDecimal(version.n()).compareTo(BigDecimal.valueOf(update.version())) > 0;
-    }
-
-    private static String text(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item == null ? null : item.get(name);
-        return value == null ? null : value.s();
     }
 
     /**

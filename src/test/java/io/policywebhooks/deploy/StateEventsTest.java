@@ -45,7 +45,6 @@ import io.policywebhooks.provider.Providers;
 import io.policywebhooks.webhook.Endpoint;
 import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.local.LocalDynamoDb;
-import io.policywebhooks.reprocess.Reprocess;
 import io.policywebhooks.store.RecordingDynamoDb;
 import io.policywebhooks.store.Tables;
 import io.policywebhooks.store.WebhookStore;

@@ -325,7 +325,10 @@ class PackagedLambdaIT {
         }
     }
 
-    /** dynalite's launcher and the dev-mode bean that runs npm stay out of the production artifact. */
+    /**
+     * dynalite's launcher, the dev-mode bean that runs npm and the operator's reprocess command stay out of the
+     * production artifact.
+     */
     @Test
     void theArtifactHoldsNoDevOrTestOnlyCode() throws IOException {
         List<String> entries = new ArrayList<>();
@@ -339,6 +342,7 @@ class PackagedLambdaIT {
         List<String> testOnlyPackages = Providers.all().stream().filter(p -> !Signers.inProduction(p))
                 .map(p -> p.getClass().getPackageName().replace('.', '/') + "/").toList();
         List<String> devOnly = entries.stream().filter(e -> e.contains("io/policywebhooks/local/") && e.endsWith(".class")
+                || e.contains("io/policywebhooks/reprocess/") && e.endsWith(".class")
                 || e.contains("LocalDynamoDb") || e.contains("DevDynamoDb") || e.contains("Signer.class")
                 || testOnlyPackages.stream().anyMatch(e::contains)).toList();
         assertEquals(List.of(), devOnly);

@@ -1,10 +1,15 @@
 package io.policywebhooks.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -12,7 +17,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** Provider times in every form they may take, bounded to [2000, 2100). */
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** Provider times in every form they may take, bounded to [2000, 2100); stored values compared as DynamoDB's. */
 class AttributesTest {
     static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
@@ -60,5 +67,34 @@ class AttributesTest {
             "\"14-11-2023 22:13:20\"", "\"01/12/2026 08:00\""})
     void unreadableOrOutOfRangeIsNull(String json) throws Exception {
         assertNull(read(json), json);
+    }
+
+    /** Real DynamoDB trims numbers' leading and trailing zeroes ("12.50" comes back "12.5"); dynalite does not. */
+    @Test
+    void storedValuesAreComparedAsDynamoDbValues() {
+        assertTrue(Attributes.same(n("12.50"), n("12.5")));
+        assertTrue(Attributes.same(n("0012"), n("1.2E1")));
+        assertFalse(Attributes.same(n("12.51"), n("12.5")));
+        AttributeValue payload = AttributeValue.fromM(Map.of("amount", n("1.10"), "items", AttributeValue.fromL(
+                List.of(n("2.0"), AttributeValue.fromS("x"), AttributeValue.fromNul(true)))));
+        AttributeValue trimmed = AttributeValue.fromM(Map.of("amount", n("1.1"), "items", AttributeValue.fromL(
+                List.of(n("2"), AttributeValue.fromS("x"), AttributeValue.fromNul(true)))));
+        assertTrue(Attributes.same(payload, trimmed));
+        assertFalse(Attributes.same(payload, AttributeValue.fromM(Map.of("amount", n("1.1")))), "a key missing");
+        assertFalse(Attributes.same(payload, AttributeValue.fromM(Map.of("amount", n("1.1"), "other", n("1")))),
+                "another key");
+        assertFalse(Attributes.same(AttributeValue.fromL(List.of(n("1"))), AttributeValue.fromL(List.of(n("1"),
+                n("1")))), "a longer list");
+        assertFalse(Attributes.same(AttributeValue.fromL(List.of(n("1"), n("2"))),
+                AttributeValue.fromL(List.of(n("2"), n("1")))), "list order counts");
+        assertFalse(Attributes.same(AttributeValue.fromS("1"), n("1")), "a string is not a number");
+        assertTrue(Attributes.same(AttributeValue.fromS("a"), AttributeValue.fromS("a")));
+        assertFalse(Attributes.same(AttributeValue.fromS("a"), AttributeValue.fromS("b")));
+        assertFalse(Attributes.same(null, AttributeValue.fromS("a")), "absent vs. present");
+        assertFalse(Attributes.same(AttributeValue.fromS("a"), null));
+    }
+
+    private static AttributeValue n(String number) {
+        return AttributeValue.fromN(number);
     }
 }

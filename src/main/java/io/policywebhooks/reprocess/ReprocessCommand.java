@@ -1,7 +1,10 @@
 package io.policywebhooks.reprocess;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URL;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -14,7 +17,12 @@ import java.util.Map;
 
 import io.policywebhooks.provider.Providers;
 import io.policywebhooks.provider.WebhookProvider;
+import io.policywebhooks.store.ReprocessStore;
 import io.policywebhooks.store.Tables;
+import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -31,13 +39,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
  * <p>Exit status: 0 when no selected event failed (orphans left in place are listed, not failures), 1 when any
  * failed or reading the selection or the orphan scan failed, 2 for a usage error.
  */
-public final class Reprocess {
-    /** The table names' variables and defaults: those of application.properties ({@code ReprocessCommandTest}). */
-    static final Map<String, String> TABLE_DEFAULTS = Map.of(
-            "EVENTS_TABLE", "policy-webhooks-events",
-            "POLICIES_TABLE", "policy-webhooks-policies",
-            "ASSIGNMENTS_TABLE", "policy-webhooks-assignments");
-
+public final class ReprocessCommand {
     private static final String HELP = "--help";
     static final int PROGRESS_EVERY = 1_000;
     static final long PROGRESS_INTERVAL_MILLIS = 10_000;
@@ -61,7 +63,7 @@ public final class Reprocess {
               table names default to EVENTS_TABLE, POLICIES_TABLE, ASSIGNMENTS_TABLE, else the local names
             """;
 
-    private Reprocess() {
+    private ReprocessCommand() {
     }
 
     public static void main(String[] args) {
@@ -95,8 +97,8 @@ public final class Reprocess {
             return 2;
         }
         try (DynamoDbClient dynamo = client(options)) {
-            Reprocessor reprocessor = new Reprocessor(dynamo, options.tables(), Providers.all(), Clock.systemUTC(),
-                    options.pageSize(), PROGRESS_EVERY, PROGRESS_INTERVAL_MILLIS);
+            Reprocessor reprocessor = new Reprocessor(new ReprocessStore(dynamo, options.tables(), options.pageSize()),
+                    Providers.all(), Clock.systemUTC(), PROGRESS_EVERY, PROGRESS_INTERVAL_MILLIS);
             Reprocessor.Summary summary;
             try {
                 summary = reprocessor.run(options.selection(), options.dryRun(), options.removeOrphans(),
@@ -127,9 +129,10 @@ public final class Reprocess {
         URI endpoint = null;
         String region = null;
         Integer pageSize = null;
-        String events = environment.getOrDefault("EVENTS_TABLE", TABLE_DEFAULTS.get("EVENTS_TABLE"));
-        String policies = environment.getOrDefault("POLICIES_TABLE", TABLE_DEFAULTS.get("POLICIES_TABLE"));
-        String assignments = environment.getOrDefault("ASSIGNMENTS_TABLE", TABLE_DEFAULTS.get("ASSIGNMENTS_TABLE"));
+        Tables.Names stack = tables(environment);
+        String events = stack.events();
+        String policies = stack.policies();
+        String assignments = stack.assignments();
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             switch (option) {
@@ -188,6 +191,25 @@ public final class Reprocess {
         }
         return new Options(selection, dryRun, removeOrphans, endpoint, region, pageSize,
                 new Tables.Names(events, policies, assignments));
+    }
+
+    /**
+     * The function's table names under {@code environment}: application.properties read as the function reads it
+     * (its variables, else its defaults).
+     */
+    static Tables.Names tables(Map<String, String> environment) {
+        URL properties = ReprocessCommand.class.getClassLoader().getResource("application.properties");
+        SmallRyeConfig config;
+        try {
+            config = new SmallRyeConfigBuilder().addDefaultInterceptors()
+                    .withSources(new PropertiesConfigSource(properties, 250), new EnvConfigSource(environment, 300))
+                    .build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Tables.Names(config.getValue("policy-webhooks.tables.events", String.class),
+                config.getValue("policy-webhooks.tables.policies", String.class),
+                config.getValue("policy-webhooks.tables.assignments", String.class));
     }
 
     /** An instant with an offset ({@code Z} or {@code +01:00}), or a date (its start, UTC). */
