@@ -6,7 +6,7 @@ import java.net.URI;
 import java.util.Map;
 
 import io.policywebhooks.local.LocalDynamoDb;
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -16,13 +16,13 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * A real DynamoDB API for the tests: dynalite on a free loopback port, tables created from {@link Tables}.
+ * A real DynamoDB API for the tests: dynalite on a free loopback port, tables created from {@link Schema}.
  * Declared here once for every {@code @QuarkusTest} (all share one Quarkus boot and one dynalite).
  */
 @QuarkusTestResource(value = DynaliteResource.class, restrictToAnnotatedClass = false)
 public class DynaliteResource implements QuarkusTestResourceLifecycleManager {
     /** The default table names, as application.properties declares them. */
-    public static final Tables.Names TABLES = new Tables.Names(AppConfig.DEFAULTS.tables().events(),
+    public static final Schema.TableNames TABLES = new Schema.TableNames(AppConfig.DEFAULTS.tables().events(),
             AppConfig.DEFAULTS.tables().policies(), AppConfig.DEFAULTS.tables().assignments());
 
     /** System property holding dynalite's own endpoint (not the fault proxy), for tests that read items. */

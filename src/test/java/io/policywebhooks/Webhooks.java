@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.Map;
 
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier;
 import io.policywebhooks.ten99policy.Ten99PolicyProvider;
 import io.policywebhooks.ten99policy.Ten99PolicySigner;
@@ -77,15 +77,15 @@ public final class Webhooks {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static Map<String, AttributeValue> event(DynamoDbClient dynamo, String eventId) {
-        return get(dynamo, DynaliteResource.TABLES.events(), Tables.EVENT_ID, eventId);
+        return get(dynamo, DynaliteResource.TABLES.events(), Schema.EVENT_ID, eventId);
     }
 
     public static Map<String, AttributeValue> policy(DynamoDbClient dynamo, String policyId) {
-        return get(dynamo, DynaliteResource.TABLES.policies(), Tables.POLICY_ID, policyId);
+        return get(dynamo, DynaliteResource.TABLES.policies(), Schema.POLICY_ID, policyId);
     }
 
     public static Map<String, AttributeValue> assignment(DynamoDbClient dynamo, String assignmentId) {
-        return get(dynamo, DynaliteResource.TABLES.assignments(), Tables.ASSIGNMENT_ID, assignmentId);
+        return get(dynamo, DynaliteResource.TABLES.assignments(), Schema.ASSIGNMENT_ID, assignmentId);
     }
 
     /** The item, or an empty map when there is none. */

@@ -17,7 +17,7 @@ import io.policywebhooks.local.LocalDynamoDb;
 import io.policywebhooks.deploy.StreamRecords;
 import io.policywebhooks.store.ItemSize;
 import io.policywebhooks.store.RecordingDynamoDb;
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import io.policywebhooks.store.WebhookStore;
 import io.policywebhooks.store.WriteCost;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier;
@@ -44,7 +44,7 @@ import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
  * <p>Every documented sample of every production provider ({@code src/test/resources/samples/<provider>}) and a
  * 10 KB and a 100 KB body of the {@code policy.active} / {@code policy_bind_complete} shape ({@link Payloads}) goes
  * through the real path ({@link WebhookService#receive} with the production providers, signed as the providers
- * sign) into dynalite, on fresh tables created from {@link Tables#all}. {@link RecordingDynamoDb} in front of dynalite
+ * sign) into dynalite, on fresh tables created from {@link Schema#all}. {@link RecordingDynamoDb} in front of dynalite
  * records every PutItem and UpdateItem the store sends, with the item before and after it and whether its condition
  * held, and the units dynalite reports. Scenarios: the first delivery; the
  * same delivery again (redelivery: the failed PutItem, the {@code deliveries} counter, the state write re-attempted
@@ -52,7 +52,7 @@ import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
  * {@code status} (an index key of the policies table, a projected attribute of the contractor index).
  *
  * <p>{@link WriteCost} turns each recorded write into units by DynamoDB's documented rules, once with the projections
- * of {@link Tables} ("after") and once with every index projecting ALL ("before", the tables until issue 14): the
+ * of {@link Schema} ("after") and once with every index projecting ALL ("before", the tables until issue 14): the
  * same writes, so the difference is the projections alone. The table part is compared with the units dynalite
  * reports (dynalite counts the table only, and reports nothing for a write whose condition failed).
  *
@@ -106,7 +106,7 @@ public final class CostPerEvent {
             Map<String, Endpoint> providers = PipelineBenchmark.providers();
             int n = 0;
             for (Case c : cases) {
-                Tables.Names names = new Tables.Names("cost" + n + "-events", "cost" + n + "-policies",
+                Schema.TableNames names = new Schema.TableNames("cost" + n + "-events", "cost" + n + "-policies",
                         "cost" + n + "-assignments");
                 n++;
                 LocalDynamoDb.createTables(db.client, names);
@@ -186,9 +186,9 @@ public final class CostPerEvent {
             this.client = new RecordingDynamoDb(dynalite);
         }
 
-        void tables(Tables.Names names) {
+        void tables(Schema.TableNames names) {
             client.tables(names);
-            List<CreateTableRequest> all = Tables.all(names);
+            List<CreateTableRequest> all = Schema.all(names);
             for (int i = 0; i < all.size(); i++) {
                 roles.put(all.get(i).tableName(), Role.values()[i]);
             }
@@ -226,7 +226,7 @@ public final class CostPerEvent {
     }
 
     static Map<Role, CreateTableRequest> definitions(boolean allProjections) {
-        List<CreateTableRequest> all = Tables.all(new Tables.Names("events", "policies", "assignments"));
+        List<CreateTableRequest> all = Schema.all(new Schema.TableNames("events", "policies", "assignments"));
         Map<Role, CreateTableRequest> definitions = new LinkedHashMap<>();
         for (int i = 0; i < all.size(); i++) {
             definitions.put(Role.values()[i], allProjections ? WriteCost.withAllProjections(all.get(i)) : all.get(i));
@@ -443,7 +443,7 @@ public final class CostPerEvent {
                 if (write.role() == Role.EVENTS) {
                     continue;
                 }
-                String key = write.role() == Role.POLICIES ? Tables.POLICY_ID : Tables.ASSIGNMENT_ID;
+                String key = write.role() == Role.POLICIES ? Schema.POLICY_ID : Schema.ASSIGNMENT_ID;
                 var record = stream.of(new RecordingDynamoDb.Write(write.role().name().toLowerCase(Locale.ROOT),
                         key, write.operation(), write.before(), write.after(), write.applied(), null), 0);
                 if (record != null) {
@@ -469,7 +469,7 @@ public final class CostPerEvent {
         List<Write> writes = new ArrayList<>();
         for (Write write : scenario.writes()) {
             writes.add(write.role() != Role.EVENTS ? write : new Write(write.role(), write.operation(),
-                    without(write.before(), Tables.PAYLOAD), without(write.after(), Tables.PAYLOAD), write.applied(),
+                    without(write.before(), Schema.PAYLOAD), without(write.after(), Schema.PAYLOAD), write.applied(),
                     write.dynaliteUnits()));
         }
         return new Scenario(scenario.source(), scenario.name(), scenario.bytes(), writes);

@@ -15,7 +15,7 @@ import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.bench.EndToEndLoad.Sample;
 import io.policywebhooks.bench.LoadKit.Answer;
 import io.policywebhooks.bench.LoadKit.Event;
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import io.policywebhooks.verticalinsure.VerticalInsureEvents;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -38,10 +38,10 @@ final class EndToEndChecks {
      * Each of {@code accepted} looked up in the events and policies tables of {@code tables}; a sample {@code lost}
      * says is lost counts as missing without a look.
      */
-    static Stored stored(DynamoDbClient client, Tables.Names tables, List<Sample> accepted, Predicate<Sample> lost) {
-        Map<String, Map<String, AttributeValue>> events = batchGet(client, tables.events(), Tables.EVENT_ID,
+    static Stored stored(DynamoDbClient client, Schema.TableNames tables, List<Sample> accepted, Predicate<Sample> lost) {
+        Map<String, Map<String, AttributeValue>> events = batchGet(client, tables.events(), Schema.EVENT_ID,
                 accepted.stream().map(Sample::eventId).toList());
-        Map<String, Map<String, AttributeValue>> policies = batchGet(client, tables.policies(), Tables.POLICY_ID,
+        Map<String, Map<String, AttributeValue>> policies = batchGet(client, tables.policies(), Schema.POLICY_ID,
                 accepted.stream().map(s -> s.event().policyId()).toList());
         int missing = 0;
         int bodyMismatches = 0;
@@ -52,13 +52,13 @@ final class EndToEndChecks {
                 missing++;
                 continue;
             }
-            AttributeValue raw = item.get(Tables.RAW_BODY);
+            AttributeValue raw = item.get(Schema.RAW_BODY);
             if (raw == null || !raw.s().equals(new String(s.event().body(), StandardCharsets.UTF_8))) {
                 bodyMismatches++;
             }
             Map<String, AttributeValue> policy = policies.get(s.event().policyId());
-            if (policy == null || policy.get(Tables.LAST_EVENT_ID) == null
-                    || !policy.get(Tables.LAST_EVENT_ID).s().equals(s.eventId())) {
+            if (policy == null || policy.get(Schema.LAST_EVENT_ID) == null
+                    || !policy.get(Schema.LAST_EVENT_ID).s().equals(s.eventId())) {
                 policyMismatches++;
             }
         }
@@ -103,14 +103,14 @@ final class EndToEndChecks {
                 continue;
             }
             compare(differences, event.provider() + " event",
-                    get(db, DynaliteResource.TABLES.events(), Tables.EVENT_ID, event.expectedEventId()),
-                    get(db, LoadKit.MINIMAL_TABLES.events(), Tables.EVENT_ID, event.expectedEventId()),
-                    Tables.UPDATED_AT);
+                    get(db, DynaliteResource.TABLES.events(), Schema.EVENT_ID, event.expectedEventId()),
+                    get(db, LoadKit.MINIMAL_TABLES.events(), Schema.EVENT_ID, event.expectedEventId()),
+                    Schema.UPDATED_AT);
             boolean eventTimeIsReceipt = event.provider().equals(VerticalInsureEvents.PROVIDER);
             compare(differences, event.provider() + " policy",
-                    get(db, DynaliteResource.TABLES.policies(), Tables.POLICY_ID, event.policyId()),
-                    get(db, LoadKit.MINIMAL_TABLES.policies(), Tables.POLICY_ID, event.policyId()),
-                    eventTimeIsReceipt ? Tables.LAST_EVENT_AT : Tables.UPDATED_AT);
+                    get(db, DynaliteResource.TABLES.policies(), Schema.POLICY_ID, event.policyId()),
+                    get(db, LoadKit.MINIMAL_TABLES.policies(), Schema.POLICY_ID, event.policyId()),
+                    eventTimeIsReceipt ? Schema.LAST_EVENT_AT : Schema.UPDATED_AT);
         }
         return differences.isEmpty() ? "equal" : String.join("; ", differences);
     }
@@ -122,7 +122,7 @@ final class EndToEndChecks {
 
     private static void compare(List<String> differences, String what, Map<String, AttributeValue> receiver,
             Map<String, AttributeValue> minimal, String alsoReceiptTime) {
-        Set<String> times = new HashSet<>(Set.of(Tables.RECEIVED_AT, Tables.LAST_RECEIVED_AT, Tables.UPDATED_AT));
+        Set<String> times = new HashSet<>(Set.of(Schema.RECEIVED_AT, Schema.LAST_RECEIVED_AT, Schema.UPDATED_AT));
         times.add(alsoReceiptTime);
         Map<String, AttributeValue> r = new HashMap<>(receiver);
         Map<String, AttributeValue> m = new HashMap<>(minimal);

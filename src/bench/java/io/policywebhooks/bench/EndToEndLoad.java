@@ -18,7 +18,7 @@ import io.policywebhooks.bench.EndToEndChecks.MinimalCheck;
 import io.policywebhooks.bench.LoadKit.Answer;
 import io.policywebhooks.bench.LoadKit.Event;
 import io.policywebhooks.it.LambdaArtifact;
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 
 /**
  * BENCHMARKS.md sections 2 and 2a: the packaged function end to end, against the smallest Lambda function that
@@ -346,7 +346,7 @@ public final class EndToEndLoad {
         }
         EndToEndChecks.Stored stored = EndToEndChecks.stored(db.client, DynaliteResource.TABLES, accepted, s -> false);
         int storedUnacknowledged = EndToEndChecks.batchGet(db.client, DynaliteResource.TABLES.events(),
-                Tables.EVENT_ID, notAccepted.stream().map(s -> s.event().expectedEventId()).toList()).size();
+                Schema.EVENT_ID, notAccepted.stream().map(s -> s.event().expectedEventId()).toList()).size();
         int eventsInTable = db.count(DynaliteResource.TABLES.events());
         int policiesInTable = db.count(DynaliteResource.TABLES.policies());
         int extra = eventsInTable - (ids.size() + storedUnacknowledged);

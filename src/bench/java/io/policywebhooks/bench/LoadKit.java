@@ -28,7 +28,7 @@ import io.policywebhooks.Webhooks;
 import io.policywebhooks.it.LambdaArtifact;
 import io.policywebhooks.it.NativeExecutable;
 import io.policywebhooks.local.LocalDynamoDb;
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier;
 import io.policywebhooks.ten99policy.Ten99PolicyEvents;
 import io.policywebhooks.ten99policy.Ten99PolicyProvider;
@@ -61,11 +61,11 @@ final class LoadKit {
     static final String LAMBDA_JVM_FLAGS = "-XX:MaxHeapSize=891290k -XX:+UseSerialGC -Xshare:auto "
             + "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
 
-    /** Tables for the bare-write baseline: same schema, same dynalite, kept apart from the receiver's. */
-    static final Tables.Names BARE_TABLES = new Tables.Names("bench-bare-events", "bench-bare-policies",
+    /** Schema for the bare-write baseline: same schema, same dynalite, kept apart from the receiver's. */
+    static final Schema.TableNames BARE_TABLES = new Schema.TableNames("bench-bare-events", "bench-bare-policies",
             "bench-bare-assignments");
-    /** Tables for the minimal-function baseline (section 2a): same schema, same dynalite, kept apart too. */
-    static final Tables.Names MINIMAL_TABLES = new Tables.Names("bench-minimal-events", "bench-minimal-policies",
+    /** Schema for the minimal-function baseline (section 2a): same schema, same dynalite, kept apart too. */
+    static final Schema.TableNames MINIMAL_TABLES = new Schema.TableNames("bench-minimal-events", "bench-minimal-policies",
             "bench-minimal-assignments");
 
     // ---------------------------------------------------------------- dynalite

@@ -19,7 +19,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import io.policywebhooks.store.WebhookStore;
 import io.policywebhooks.ten99policy.Ten99PolicyEvents;
 import io.policywebhooks.verticalinsure.VerticalInsureEvents;
@@ -59,7 +59,7 @@ public class ParseMapBenchmark {
         viBody = Payloads.verticalInsure(size);
         noHeaders = Headers.of(Map.of());
         dynamo = new CapturingDynamoDb();
-        store = new WebhookStore(dynamo, new Tables.Names("events", "policies", "assignments"));
+        store = new WebhookStore(dynamo, new Schema.TableNames("events", "policies", "assignments"));
         // The samples must map to an event with state, or the benchmark would measure less than production does.
         Delivery t = Ten99PolicyEvents.map(ten99Body, JsonFields.parse(ten99Body), Payloads.CLOCK.instant());
         Delivery v = VerticalInsureEvents.map(viBody, JsonFields.parse(viBody), Payloads.CLOCK.instant());

@@ -26,7 +26,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 import io.policywebhooks.AppConfig;
 import io.policywebhooks.Signers;
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import io.policywebhooks.store.WebhookStore;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier.Encoding;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier.Hash;
@@ -129,7 +129,7 @@ public class PipelineBenchmark {
         convoySha256 = new ConvoySignatureVerifier(secrets, Hash.SHA256, Encoding.HEX, 300, Payloads.CLOCK);
         viVerifier = new VerticalInsureSignatureVerifier(List.of(Payloads.VI_KEY));
         dynamo = new CapturingDynamoDb();
-        store = new WebhookStore(dynamo, new Tables.Names("events", "policies", "assignments"));
+        store = new WebhookStore(dynamo, new Schema.TableNames("events", "policies", "assignments"));
 
         service = new WebhookService(store, Payloads.CLOCK, AppConfig.webhooks(Map.of()));
         Map<String, Endpoint> providers = providers();

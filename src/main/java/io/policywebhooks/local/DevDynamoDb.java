@@ -7,7 +7,7 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.runtime.StartupEvent;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public class DevDynamoDb {
     private static final Logger LOG = Logger.getLogger(DevDynamoDb.class);
 
-    void start(@Observes StartupEvent startup, DynamoDbClient dynamo, Tables.Names names,
+    void start(@Observes StartupEvent startup, DynamoDbClient dynamo, Schema.TableNames names,
             @ConfigProperty(name = "quarkus.dynamodb.endpoint-override") URI endpoint) {
         if (LocalDynamoDb.startIfAbsent(endpoint.getPort()) != null) {
             LOG.infof("started local DynamoDB (dynalite) at %s", endpoint);

@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
@@ -63,8 +63,8 @@ public final class LocalDynamoDb {
     }
 
     /** Creates any of the tables that do not exist yet, from the same definitions the code writes to. */
-    public static void createTables(DynamoDbClient dynamo, Tables.Names names) {
-        List<CreateTableRequest> tables = Tables.all(names);
+    public static void createTables(DynamoDbClient dynamo, Schema.TableNames names) {
+        List<CreateTableRequest> tables = Schema.all(names);
         for (CreateTableRequest table : tables) {
             try {
                 dynamo.createTable(table);

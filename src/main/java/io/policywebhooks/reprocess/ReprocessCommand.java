@@ -18,7 +18,7 @@ import java.util.Map;
 import io.policywebhooks.provider.Providers;
 import io.policywebhooks.provider.WebhookProvider;
 import io.policywebhooks.store.ReprocessStore;
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -72,7 +72,7 @@ public final class ReprocessCommand {
 
     /** The parsed command line. */
     record Options(Selection selection, boolean dryRun, boolean removeOrphans, URI endpoint, String region, Integer pageSize,
-            Tables.Names tables) {
+            Schema.TableNames tables) {
     }
 
     /** A command line that cannot run; the message says why. */
@@ -129,7 +129,7 @@ public final class ReprocessCommand {
         URI endpoint = null;
         String region = null;
         Integer pageSize = null;
-        Tables.Names stack = tables(environment);
+        Schema.TableNames stack = tables(environment);
         String events = stack.events();
         String policies = stack.policies();
         String assignments = stack.assignments();
@@ -190,14 +190,14 @@ public final class ReprocessCommand {
             throw new UsageException(e.getMessage());
         }
         return new Options(selection, dryRun, removeOrphans, endpoint, region, pageSize,
-                new Tables.Names(events, policies, assignments));
+                new Schema.TableNames(events, policies, assignments));
     }
 
     /**
      * The function's table names under {@code environment}: application.properties read as the function reads it
      * (its variables, else its defaults).
      */
-    static Tables.Names tables(Map<String, String> environment) {
+    static Schema.TableNames tables(Map<String, String> environment) {
         URL properties = ReprocessCommand.class.getClassLoader().getResource("application.properties");
         SmallRyeConfig config;
         try {
@@ -207,7 +207,7 @@ public final class ReprocessCommand {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Tables.Names(config.getValue("policy-webhooks.tables.events", String.class),
+        return new Schema.TableNames(config.getValue("policy-webhooks.tables.events", String.class),
                 config.getValue("policy-webhooks.tables.policies", String.class),
                 config.getValue("policy-webhooks.tables.assignments", String.class));
     }

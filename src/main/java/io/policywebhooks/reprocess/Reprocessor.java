@@ -18,7 +18,7 @@ import io.policywebhooks.provider.WebhookProvider;
 import io.policywebhooks.store.ReprocessStore;
 import io.policywebhooks.store.StateUpdate;
 import io.policywebhooks.store.StoredEvent;
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import io.policywebhooks.store.WebhookStore;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -111,10 +111,6 @@ public final class Reprocessor {
         }
     }
 
-    /** {@link ReprocessStore#OPERATIONS}: what the {@code ReprocessPolicy} in template.yaml grants. */
-    public static final Map<WebhookStore.Table, Set<String>> OPERATIONS = ReprocessStore.OPERATIONS;
-    /** {@link ReprocessStore#INDEX_OPERATIONS}. */
-    public static final Map<String, Set<String>> INDEX_OPERATIONS = ReprocessStore.INDEX_OPERATIONS;
 
     private final ReprocessStore store;
     private final Map<String, WebhookProvider> providers;
@@ -330,8 +326,8 @@ public final class Reprocessor {
 
     private static StateUpdate renamed(StateUpdate state, String mappedId, String storedId) {
         Map<String, Object> attributes = new HashMap<>(state.attributes());
-        if (mappedId.equals(attributes.get(Tables.LAST_EVENT_ID))) {
-            attributes.put(Tables.LAST_EVENT_ID, storedId);
+        if (mappedId.equals(attributes.get(Schema.LAST_EVENT_ID))) {
+            attributes.put(Schema.LAST_EVENT_ID, storedId);
         }
         return new StateUpdate(state.kind(), state.id(), state.version(), state.orderKey(), attributes);
     }

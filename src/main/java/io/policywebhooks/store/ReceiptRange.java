@@ -1,6 +1,6 @@
 package io.policywebhooks.store;
 
-import static io.policywebhooks.store.Tables.RECEIVED_AT;
+import static io.policywebhooks.store.Schema.RECEIVED_AT;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

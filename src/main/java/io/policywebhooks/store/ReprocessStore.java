@@ -1,6 +1,6 @@
 package io.policywebhooks.store;
 
-import static io.policywebhooks.store.Tables.*;
+import static io.policywebhooks.store.Schema.*;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -97,12 +97,12 @@ public final class ReprocessStore {
     }
 
     private final DynamoDbClient dynamo;
-    private final Tables.Names tables;
+    private final Schema.TableNames tables;
     private final WebhookStore store;
     private final Integer pageSize;
 
     /** @param pageSize items per Scan/Query page ({@code Limit}), null for DynamoDB's 1 MB pages */
-    public ReprocessStore(DynamoDbClient dynamo, Tables.Names tables, Integer pageSize) {
+    public ReprocessStore(DynamoDbClient dynamo, Schema.TableNames tables, Integer pageSize) {
         if (pageSize != null && pageSize < 1) {
             throw new IllegalArgumentException("page size must be positive");
         }

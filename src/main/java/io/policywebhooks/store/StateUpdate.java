@@ -52,11 +52,11 @@ public record StateUpdate(Kind kind, String id, Long version, String orderKey, M
     public static Map<String, Object> attributes(String provider, String status, String eventType, String eventId,
             Instant eventAt) {
         Map<String, Object> attributes = new HashMap<>();
-        attributes.put(Tables.PROVIDER_ATTRIBUTE, provider);
-        attributes.put(Tables.STATUS, status);
-        attributes.put(Tables.LAST_EVENT_TYPE, eventType);
-        attributes.put(Tables.LAST_EVENT_ID, eventId);
-        attributes.put(Tables.LAST_EVENT_AT, eventAt);
+        attributes.put(Schema.PROVIDER_ATTRIBUTE, provider);
+        attributes.put(Schema.STATUS, status);
+        attributes.put(Schema.LAST_EVENT_TYPE, eventType);
+        attributes.put(Schema.LAST_EVENT_ID, eventId);
+        attributes.put(Schema.LAST_EVENT_AT, eventAt);
         return attributes;
     }
 

@@ -1,6 +1,6 @@
 package io.policywebhooks.store;
 
-import static io.policywebhooks.store.Tables.*;
+import static io.policywebhooks.store.Schema.*;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.policywebhooks.store;
 
-import static io.policywebhooks.store.Tables.*;
+import static io.policywebhooks.store.Schema.*;
 
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -121,9 +121,9 @@ public final class WebhookStore {
     public static final String REPROCESS = "reprocess";
 
     private final DynamoDbClient dynamo;
-    private final Names tables;
+    private final Schema.TableNames tables;
 
-    public WebhookStore(DynamoDbClient dynamo, Names tables) {
+    public WebhookStore(DynamoDbClient dynamo, Schema.TableNames tables) {
         this.dynamo = dynamo;
         this.tables = tables;
     }
@@ -245,18 +245,18 @@ public final class WebhookStore {
      */
     static Map<String, AttributeValue> eventItem(EventRecord event, List<String> leftOut) {
         Map<String, AttributeValue> item = new HashMap<>();
-        Fit fit = new Fit(EVENT_KEY_LIMITS, "event.", leftOut);
-        event.extra().forEach((name, value) -> fit.put(item, name, value));
-        fit.put(item, EVENT_ID, event.eventId());
-        fit.put(item, PROVIDER_ATTRIBUTE, event.provider());
-        fit.put(item, TYPE, event.type());
-        fit.put(item, OBJECT_TYPE, event.objectType());
-        fit.put(item, OBJECT_ID, event.objectId());
-        fit.put(item, CREATED_AT, event.createdAt());
-        fit.put(item, RECEIVED_AT, event.receivedAt());
-        fit.put(item, LAST_RECEIVED_AT, event.receivedAt());
+        LimitedPut limited = new LimitedPut(EVENT_KEY_LIMITS, "event.", leftOut);
+        event.extra().forEach((name, value) -> limited.put(item, name, value));
+        limited.put(item, EVENT_ID, event.eventId());
+        limited.put(item, PROVIDER_ATTRIBUTE, event.provider());
+        limited.put(item, TYPE, event.type());
+        limited.put(item, OBJECT_TYPE, event.objectType());
+        limited.put(item, OBJECT_ID, event.objectId());
+        limited.put(item, CREATED_AT, event.createdAt());
+        limited.put(item, RECEIVED_AT, event.receivedAt());
+        limited.put(item, LAST_RECEIVED_AT, event.receivedAt());
         item.put(DELIVERIES, ONE);
-        fit.put(item, PARSE_NOTE, event.parseNote());
+        limited.put(item, PARSE_NOTE, event.parseNote());
         String text = utf8(event.rawBody());
         if (text != null) {
             item.put(RAW_BODY, s(text));
@@ -265,7 +265,7 @@ public final class WebhookStore {
         }
         if (event.payload() == null) {
             item.put(PARSE_ERROR, s("body is not JSON"));
-        } else if (!fit.put(item, PAYLOAD, event.payload())) {
+        } else if (!limited.put(item, PAYLOAD, event.payload())) {
             item.put(PARSE_ERROR, s("JSON has no DynamoDB form"));
         } else if (DynamoLimits.itemBytes(item) > DynamoLimits.MAX_ITEM_BYTES) {
             item.remove(PAYLOAD);
@@ -328,10 +328,10 @@ public final class WebhookStore {
         }
 
         Map<String, AttributeValue> set = new HashMap<>();
-        Fit fit = new Fit(keyLimits, kind + ".", leftOut);
+        LimitedPut limited = new LimitedPut(keyLimits, kind + ".", leftOut);
         update.attributes().forEach((name, value) -> {
             if (!name.equals(keyName)) {
-                fit.put(set, name, value);
+                limited.put(set, name, value);
             }
         });
         set.put(LAST_EVENT_ORDER, s(update.orderKey()));
@@ -478,7 +478,7 @@ public final class WebhookStore {
      * ({@link Attributes#value}), or a key attribute of the table or an index that is not a non-empty string within
      * its byte limit.
      */
-    private record Fit(Map<String, Integer> keyLimits, String prefix, List<String> leftOut) {
+    private record LimitedPut(Map<String, Integer> keyLimits, String prefix, List<String> leftOut) {
         /** @return whether {@code value} was put; false for null (nothing to store) and for refused values */
         boolean put(Map<String, AttributeValue> item, String name, Object value) {
             if (value == null) {

@@ -1,6 +1,6 @@
 package io.policywebhooks.verticalinsure;
 
-import static io.policywebhooks.store.Tables.*;
+import static io.policywebhooks.store.Schema.*;
 import static io.policywebhooks.provider.JsonFields.*;
 
 import java.time.Instant;

@@ -5,7 +5,7 @@ import java.time.Clock;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import io.policywebhooks.store.WebhookStore;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -41,14 +41,14 @@ public class Producers {
 
     @Produces
     @Singleton
-    Tables.Names tableNames(WebhookConfig config) {
+    Schema.TableNames tableNames(WebhookConfig config) {
         WebhookConfig.TableNames names = config.tables();
-        return new Tables.Names(names.events(), names.policies(), names.assignments());
+        return new Schema.TableNames(names.events(), names.policies(), names.assignments());
     }
 
     @Produces
     @Singleton
-    WebhookStore store(DynamoDbClient dynamo, Tables.Names names) {
+    WebhookStore store(DynamoDbClient dynamo, Schema.TableNames names) {
         return new WebhookStore(dynamo, names);
     }
 }

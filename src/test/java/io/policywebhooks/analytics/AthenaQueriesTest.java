@@ -46,7 +46,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.deploy.TemplateYaml;
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import io.quarkus.test.junit.QuarkusTest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -258,9 +258,9 @@ class AthenaQueriesTest {
     /** This run's items of each table (by Glue name): events by their body, states by their key. */
     private Map<String, List<Map<String, AttributeValue>>> scanThisRun() {
         Map<String, List<Map<String, AttributeValue>>> scanned = new LinkedHashMap<>();
-        scanned.put("events", scan(DynaliteResource.TABLES.events(), Tables.RAW_BODY));
-        scanned.put("policies", scan(DynaliteResource.TABLES.policies(), Tables.POLICY_ID));
-        scanned.put("assignments", scan(DynaliteResource.TABLES.assignments(), Tables.ASSIGNMENT_ID));
+        scanned.put("events", scan(DynaliteResource.TABLES.events(), Schema.RAW_BODY));
+        scanned.put("policies", scan(DynaliteResource.TABLES.policies(), Schema.POLICY_ID));
+        scanned.put("assignments", scan(DynaliteResource.TABLES.assignments(), Schema.ASSIGNMENT_ID));
         return scanned;
     }
 
@@ -285,8 +285,8 @@ class AthenaQueriesTest {
     @Test
     void eachTableReadsTheItemsOfItsExportAndNeverItsManifestsOrChecksums() throws Exception {
         assertEquals(Set.of("events", "policies", "assignments"), glue.keySet(), "Glue tables");
-        Map<String, String> keys = Map.of("events", Tables.EVENT_ID, "policies", Tables.POLICY_ID, "assignments",
-                Tables.ASSIGNMENT_ID);
+        Map<String, String> keys = Map.of("events", Schema.EVENT_ID, "policies", Schema.POLICY_ID, "assignments",
+                Schema.ASSIGNMENT_ID);
         for (GlueTables.Table table : glue.values()) {
             LocalExport.Written export = exports.get(table.name());
             // The export holds what Athena must never read as rows, next to data/.
@@ -320,7 +320,7 @@ class AthenaQueriesTest {
                 item.forEach((name, value) -> {
                     String descriptor = LocalExport.descriptor(value);
                     String member = members.get(name);
-                    boolean left = "events".equals(table.name()) && Tables.PAYLOAD.equals(name);
+                    boolean left = "events".equals(table.name()) && Schema.PAYLOAD.equals(name);
                     if (!left && (member == null
                             || !GlueTables.structMembers(member).containsKey(descriptor))) {
                         missing.put(name, descriptor + " (Glue: " + member + ")");

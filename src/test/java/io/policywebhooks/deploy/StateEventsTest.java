@@ -46,7 +46,7 @@ import io.policywebhooks.webhook.Endpoint;
 import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.local.LocalDynamoDb;
 import io.policywebhooks.store.RecordingDynamoDb;
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import io.policywebhooks.store.WebhookStore;
 import io.policywebhooks.ten99policy.Ten99PolicyEvents;
 import io.policywebhooks.verticalinsure.VerticalInsureEvents;
@@ -80,7 +80,7 @@ class StateEventsTest {
     private static final String VI_REPLACEMENT_ID = "vi-lifecycle-replacement";
     /** Personal data, nested documents, links, and the store's own bookkeeping (docs/events.md). */
     private static final Set<String> NOT_PUBLISHED = Set.of(VerticalInsureEvents.CUSTOMER, Ten99PolicyEvents.CERTIFICATES, Ten99PolicyEvents.PDF_URL,
-            Tables.LAST_EVENT_ORDER, Tables.LAST_DELIVERY_ID);
+            Schema.LAST_EVENT_ORDER, Schema.LAST_DELIVERY_ID);
 
     /** A pipe of template.yaml: what it reads and what it does to each record. */
     record Pipe(String tableVariable, List<String> filters, String inputTemplate, String source, String detailType) {
@@ -93,7 +93,7 @@ class StateEventsTest {
     private static Process dynalite;
     private static DynamoDbClient dynamo;
     private static RecordingDynamoDb recorder;
-    private static Tables.Names tables;
+    private static Schema.TableNames tables;
     private static Map<String, Pipe> pipesByTable;
     private static final StreamRecords STREAM = new StreamRecords();
     private static final List<Change> CHANGES = new ArrayList<>();
@@ -101,7 +101,7 @@ class StateEventsTest {
     @BeforeAll
     static void runTheSamplesAndLifecycles() throws Exception {
         JsonNode template = TemplateYaml.read(TemplateYaml.TEMPLATE);
-        tables = new Tables.Names("se-events", "se-policies", "se-assignments");
+        tables = new Schema.TableNames("se-events", "se-policies", "se-assignments");
         pipesByTable = pipes(template);
 
         int port = DynaliteResource.freePort();
@@ -172,13 +172,13 @@ class StateEventsTest {
             Map<String, AttributeValue> before = write.before();
             Map<String, AttributeValue> after = write.after();
             assertEquals(after.get(write.keyName()).s(), detail.path(write.keyName()).asText(), where + " id");
-            assertEquals(after.get(Tables.STATUS).s(), detail.path("status").asText(), where + " status");
-            assertEquals(before == null ? "" : before.get(Tables.STATUS).s(), detail.path("previous_status").asText(),
+            assertEquals(after.get(Schema.STATUS).s(), detail.path("status").asText(), where + " status");
+            assertEquals(before == null ? "" : before.get(Schema.STATUS).s(), detail.path("previous_status").asText(),
                     where + " previous_status");
-            assertEquals(after.get(Tables.PROVIDER_ATTRIBUTE).s(), detail.path("provider").asText(), where);
-            assertEquals(after.get(Tables.LAST_EVENT_ID).s(), detail.path("event").path("id").asText(), where);
-            assertEquals(after.get(Tables.LAST_EVENT_TYPE).s(), detail.path("event").path("type").asText(), where);
-            assertEquals(after.get(Tables.LAST_EVENT_AT).s(), detail.path("event").path("at").asText(), where);
+            assertEquals(after.get(Schema.PROVIDER_ATTRIBUTE).s(), detail.path("provider").asText(), where);
+            assertEquals(after.get(Schema.LAST_EVENT_ID).s(), detail.path("event").path("id").asText(), where);
+            assertEquals(after.get(Schema.LAST_EVENT_TYPE).s(), detail.path("event").path("type").asText(), where);
+            assertEquals(after.get(Schema.LAST_EVENT_AT).s(), detail.path("event").path("at").asText(), where);
             assertEquals(change.record().path("dynamodb").path("SequenceNumber").asText(),
                     detail.path("sequence").asText(), where + " sequence");
             assertEquals(write.table().equals(tables.policies()) ? "Policy State Changed" : "Assignment State Changed",
@@ -237,7 +237,7 @@ class StateEventsTest {
                 String where = pipe.detailType() + " " + name;
                 if (image.equals("OldImage")) {
                     assertEquals("previous_status", name, where + ": only the previous status is read from the old image");
-                    assertEquals(Tables.STATUS, attribute, where);
+                    assertEquals(Schema.STATUS, attribute, where);
                 } else {
                     // event.id, event.type, event.at are the last_event_* attributes; every other field is named
                     // as its attribute
@@ -267,14 +267,14 @@ class StateEventsTest {
             Map<String, AttributeValue> item = stateChanges().stream()
                     .filter(c -> c.write().table().equals(entry.getKey()) && c.write().after() != null)
                     .map(c -> c.write().after()).findFirst().orElseThrow();
-            String keyName = entry.getKey().equals(tables.policies()) ? Tables.POLICY_ID : Tables.ASSIGNMENT_ID;
+            String keyName = entry.getKey().equals(tables.policies()) ? Schema.POLICY_ID : Schema.ASSIGNMENT_ID;
             ObjectNode removal = STREAM.removal(entry.getKey(), keyName, item);
             assertFalse(passes(pipe, removal), pipe.detailType() + ": a REMOVE record is dropped");
             ObjectNode insert = STREAM.of(new RecordingDynamoDb.Write(entry.getKey(), keyName, "UpdateItem", null,
                     item, true, null), 0);
             assertTrue(passes(pipe, insert), pipe.detailType() + ": an INSERT passes");
             ObjectNode modify = STREAM.of(new RecordingDynamoDb.Write(entry.getKey(), keyName, "UpdateItem", item,
-                    with(item, Tables.UPDATED_AT, "2026-12-01T00:00:00Z"), true, null), 0);
+                    with(item, Schema.UPDATED_AT, "2026-12-01T00:00:00Z"), true, null), 0);
             assertTrue(passes(pipe, modify), pipe.detailType() + ": a MODIFY passes");
         }
     }
@@ -284,10 +284,10 @@ class StateEventsTest {
     void touchingAnItemAsTheReplayDoesPublishesItsCurrentState() {
         Change last = stateChanges().stream().filter(c -> c.event() != null
                 && c.write().table().equals(tables.policies())).reduce((a, b) -> b).orElseThrow();
-        String policyId = last.write().after().get(Tables.POLICY_ID).s();
+        String policyId = last.write().after().get(Schema.POLICY_ID).s();
         List<RecordingDynamoDb.Write> writes = recorder.record(() -> recorder.updateItem(b -> b
                 .tableName(tables.policies())
-                .key(Map.of(Tables.POLICY_ID, AttributeValue.fromS(policyId)))
+                .key(Map.of(Schema.POLICY_ID, AttributeValue.fromS(policyId)))
                 .updateExpression("SET republished_at = :now")
                 .conditionExpression("attribute_exists(policy_id)")
                 .expressionAttributeValues(Map.of(":now", AttributeValue.fromS(Instant.now().toString())))));

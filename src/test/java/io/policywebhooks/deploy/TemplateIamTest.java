@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.policywebhooks.store.ReprocessStore;
 import io.policywebhooks.reprocess.Reprocessor;
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import io.policywebhooks.store.WebhookStore;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 
@@ -66,8 +67,8 @@ class TemplateIamTest {
     }
 
     /**
-     * The reprocess command's managed policy grants exactly {@link Reprocessor#OPERATIONS} on this stack's tables and
-     * {@link Reprocessor#INDEX_OPERATIONS} on their indexes, is attached to no one by the stack, and none of it reaches
+     * The reprocess command's managed policy grants exactly {@link ReprocessStore#OPERATIONS} on this stack's tables and
+     * {@link ReprocessStore#INDEX_OPERATIONS} on their indexes, is attached to no one by the stack, and none of it reaches
      * the function's role.
      */
     @Test
@@ -103,11 +104,11 @@ class TemplateIamTest {
     private static Map<String, Set<String>> reprocessorsCalls() {
         Map<WebhookStore.Table, String> tableIds = TemplateYaml.tableResources(TEMPLATE);
         Map<String, Set<String>> calls = new TreeMap<>();
-        Reprocessor.OPERATIONS.forEach((table, operations) -> operations.forEach(o -> calls
+        ReprocessStore.OPERATIONS.forEach((table, operations) -> operations.forEach(o -> calls
                 .computeIfAbsent("dynamodb:" + o, a -> new TreeSet<>()).add(tableIds.get(table))));
-        Set<String> eventIndexes = Tables.all(new Tables.Names("events", "policies", "assignments")).get(0)
+        Set<String> eventIndexes = Schema.all(new Schema.TableNames("events", "policies", "assignments")).get(0)
                 .globalSecondaryIndexes().stream().map(GlobalSecondaryIndex::indexName).collect(Collectors.toSet());
-        Reprocessor.INDEX_OPERATIONS.forEach((index, operations) -> {
+        ReprocessStore.INDEX_OPERATIONS.forEach((index, operations) -> {
             assertTrue(eventIndexes.contains(index), index + " is an index of the events table");
             operations.forEach(o -> calls.computeIfAbsent("dynamodb:" + o, a -> new TreeSet<>())
                     .add(tableIds.get(WebhookStore.Table.EVENTS) + "/index/" + index));

@@ -19,14 +19,14 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import io.policywebhooks.store.WebhookStore;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 
 /**
- * The template's DynamoDB tables are the ones the code creates locally ({@link Tables#all}): keys, attributes,
+ * The template's DynamoDB tables are the ones the code creates locally ({@link Schema#all}): keys, attributes,
  * indexes and projections, reached from the previous release one index per deploy; each table variable of the
  * function names the table the code uses it for; every table is retained, recoverable and encrypted.
  */
@@ -50,7 +50,7 @@ class TemplateTablesTest {
             assertNull(templateByHashKey.put(hash, logicalId), "two template tables are keyed by " + hash);
         });
         assertEquals(codeByHashKey.keySet(), templateByHashKey.keySet(),
-                "template tables (by hash key) differ from Tables.all");
+                "template tables (by hash key) differ from Schema.all");
 
         templateByHashKey.forEach((hash, logicalId) -> {
             CreateTableRequest code = codeByHashKey.get(hash);
@@ -172,13 +172,13 @@ class TemplateTablesTest {
 
     @Test
     void eachTableVariableNamesTheTableTheCodeUsesForIt() {
-        // Name each code table after the template resource its variable references; Tables.all must then describe
+        // Name each code table after the template resource its variable references; Schema.all must then describe
         // that very resource (so EVENTS_TABLE cannot point at the policies table, say).
         Map<WebhookStore.Table, String> resources = TemplateYaml.tableResources(TEMPLATE);
-        Tables.Names names = new Tables.Names(resources.get(WebhookStore.Table.EVENTS),
+        Schema.TableNames names = new Schema.TableNames(resources.get(WebhookStore.Table.EVENTS),
                 resources.get(WebhookStore.Table.POLICIES), resources.get(WebhookStore.Table.ASSIGNMENTS));
         Map<String, JsonNode> templateTables = templateTables();
-        for (CreateTableRequest code : Tables.all(names)) {
+        for (CreateTableRequest code : Schema.all(names)) {
             JsonNode resource = templateTables.get(code.tableName());
             assertNotNull(resource, "a table variable references " + code.tableName() + ", not a table of this stack");
             assertEquals(keySchema(code.keySchema()), keySchema(properties(resource).path("KeySchema")),
@@ -205,7 +205,7 @@ class TemplateTablesTest {
     }
 
     private static List<CreateTableRequest> codeTables() {
-        return Tables.all(new Tables.Names("events", "policies", "assignments"));
+        return Schema.all(new Schema.TableNames("events", "policies", "assignments"));
     }
 
     private static Map<String, JsonNode> templateTables() {

@@ -11,7 +11,7 @@ import io.policywebhooks.provider.Delivery;
 import io.policywebhooks.provider.Providers;
 import io.policywebhooks.store.EventRecord;
 import io.policywebhooks.store.StateUpdate;
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import io.policywebhooks.ten99policy.Ten99PolicyEvents;
 
 /** The earlier mappings events are stored with before the reprocess tests reprocess them with today's. */
@@ -43,13 +43,13 @@ final class EarlierMappings {
     /** The policy's {@code quote} written wrong, and a {@code job} a policy never has. */
     static final TestProviders.Mapper WRONG_QUOTE = changedStates(state -> {
         state.attributes().put(Ten99PolicyEvents.QUOTE, "qt_wrong");
-        state.attributes().put(Tables.JOB, "jb_wrong");
+        state.attributes().put(Schema.JOB, "jb_wrong");
         return state;
     });
 
     /** The policy's state keyed by its contractor instead of its id. */
     static final TestProviders.Mapper WRONG_KEY = changedStates(state -> new StateUpdate(state.kind(),
-            (String) state.attributes().get(Tables.CONTRACTOR), state.version(), state.orderKey(),
+            (String) state.attributes().get(Schema.CONTRACTOR), state.version(), state.orderKey(),
             state.attributes()));
 
     /** policy.active ranked as high as policy.reactivated (3 instead of 1). */

@@ -10,7 +10,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import io.policywebhooks.store.WebhookStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -52,7 +52,7 @@ final class ObservedDynamoDb implements DynamoDbClient {
     /** Return numbers without leading and trailing zeroes, as DynamoDB does. */
     boolean trimNumbers;
 
-    ObservedDynamoDb(DynamoDbClient real, Tables.Names tables) {
+    ObservedDynamoDb(DynamoDbClient real, Schema.TableNames tables) {
         this.real = real;
         this.tableByName = Map.of(tables.events(), WebhookStore.Table.EVENTS, tables.policies(),
                 WebhookStore.Table.POLICIES, tables.assignments(), WebhookStore.Table.ASSIGNMENTS);
@@ -76,7 +76,7 @@ final class ObservedDynamoDb implements DynamoDbClient {
         }
         if (deleteAfterRead && tableByName.get(request.tableName()) == WebhookStore.Table.EVENTS) {
             response.items().forEach(item -> real.deleteItem(b -> b.tableName(request.tableName())
-                    .key(Map.of(Tables.EVENT_ID, item.get(Tables.EVENT_ID)))));
+                    .key(Map.of(Schema.EVENT_ID, item.get(Schema.EVENT_ID)))));
         }
         return response;
     }

@@ -14,7 +14,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.ReprocessStore;
+import io.policywebhooks.store.Schema;
 
 /**
  * The command against a local endpoint (exit status and summary line), and the DynamoDB operations a run calls:
@@ -36,12 +37,12 @@ class ReprocessCommandRunTest {
             assertEquals(List.of("0", "selected 1, reapplied 1, already right 0, stale 0, failed 0, orphans 0, "
                     + "orphans removed 0"),
                     command(environment, local, "--provider", TEN99, "--from", "2026-11-30", "--to", "2026-12-01"));
-            assertEquals("CANCELLED", db.policy("pl_1").get(Tables.STATUS).s());
+            assertEquals("CANCELLED", db.policy("pl_1").get(Schema.STATUS).s());
             assertEquals(List.of("0", "selected 1, reapplied 0, already right 1, stale 0, failed 0, orphans 0, "
                     + "orphans removed 0"),
                     command(environment, local, "--all"));
-            db.putEvent(Map.of(Tables.EVENT_ID, s(TEN99 + "#nobody"),
-                    Tables.PROVIDER_ATTRIBUTE, s(TEN99), Tables.RECEIVED_AT, s("2026-11-30T09:00:00.000Z")));
+            db.putEvent(Map.of(Schema.EVENT_ID, s(TEN99 + "#nobody"),
+                    Schema.PROVIDER_ATTRIBUTE, s(TEN99), Schema.RECEIVED_AT, s("2026-11-30T09:00:00.000Z")));
             assertEquals(List.of("1", "selected 2, reapplied 0, already right 1, stale 0, failed 1, orphans 0, "
                     + "orphans removed 0"),
                     command(environment, local, "--event-id", TEN99 + "#nobody", "--event-id", TEN99 + "#evt_c"));
@@ -75,8 +76,8 @@ class ReprocessCommandRunTest {
         assertEquals(2, reprocessor.run(Selection.all().withType("policy.active"), false, true, new Recorder())
                 .orphansRemoved() + reprocessor.run(Selection.all().withType("assignment.active"), false, true,
                         new Recorder()).orphansRemoved(), "one orphan of each table removed");
-        assertEquals(Reprocessor.OPERATIONS, observed.byTable);
-        assertEquals(Reprocessor.INDEX_OPERATIONS, observed.byIndex);
+        assertEquals(ReprocessStore.OPERATIONS, observed.byTable);
+        assertEquals(ReprocessStore.INDEX_OPERATIONS, observed.byIndex);
     }
 
     /** The exit status and the summary line. */

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import io.policywebhooks.AppConfig;
 import io.policywebhooks.provider.Providers;
 import io.policywebhooks.provider.WebhookProvider;
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 
 /** The command line, without DynamoDB, and the command kept out of the function. */
 class ReprocessCommandTest {
@@ -62,13 +62,13 @@ class ReprocessCommandTest {
 
     @Test
     void tableNamesComeFromTheFunctionsVariablesThenTheFlags() throws Exception {
-        assertEquals(new Tables.Names("policy-webhooks-events", "policy-webhooks-policies",
+        assertEquals(new Schema.TableNames("policy-webhooks-events", "policy-webhooks-policies",
                 "policy-webhooks-assignments"), ReprocessCommand.parse(new String[] {"--all"}, Map.of()).tables());
         Map<String, String> stack = Map.of("EVENTS_TABLE", "s-Events", "POLICIES_TABLE", "s-Policies",
                 "ASSIGNMENTS_TABLE", "s-Assignments");
-        assertEquals(new Tables.Names("s-Events", "s-Policies", "s-Assignments"),
+        assertEquals(new Schema.TableNames("s-Events", "s-Policies", "s-Assignments"),
                 ReprocessCommand.parse(new String[] {"--all"}, stack).tables());
-        assertEquals(new Tables.Names("e", "p", "a"), ReprocessCommand.parse(new String[] {"--all",
+        assertEquals(new Schema.TableNames("e", "p", "a"), ReprocessCommand.parse(new String[] {"--all",
                 "--events-table", "e", "--policies-table", "p", "--assignments-table", "a"}, stack).tables());
     }
 
@@ -84,11 +84,11 @@ class ReprocessCommandTest {
             }
         }
         assertEquals(Set.of("events", "policies", "assignments"), declared.keySet());
-        assertEquals(new Tables.Names(declared.get("events").get(1), declared.get("policies").get(1),
+        assertEquals(new Schema.TableNames(declared.get("events").get(1), declared.get("policies").get(1),
                 declared.get("assignments").get(1)), ReprocessCommand.parse(new String[] {"--all"}, Map.of()).tables());
         Map<String, String> environment = new TreeMap<>();
         declared.forEach((name, variableAndDefault) -> environment.put(variableAndDefault.get(0), "set-" + name));
-        assertEquals(new Tables.Names("set-events", "set-policies", "set-assignments"),
+        assertEquals(new Schema.TableNames("set-events", "set-policies", "set-assignments"),
                 ReprocessCommand.parse(new String[] {"--all"}, environment).tables());
     }
 

@@ -19,7 +19,7 @@ import io.policywebhooks.provider.Headers;
 import io.policywebhooks.provider.Providers;
 import io.policywebhooks.store.EventRecord;
 import io.policywebhooks.store.ReprocessStore;
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import io.policywebhooks.ten99policy.Ten99PolicyEvents;
 import io.policywebhooks.ten99policy.Ten99PolicyProvider;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -38,17 +38,17 @@ class ReprocessEventRefreshTest {
         String id = db.receive(TEN99, IGNORES_CANCELLED, body, convoy, T0);
         db.receive(TEN99, IGNORES_CANCELLED, body, Headers.of(Map.of()), T0.plusSeconds(300)); // a redelivery
         Map<String, AttributeValue> before = db.event(id);
-        assertEquals("2", before.get(Tables.DELIVERIES).n());
+        assertEquals("2", before.get(Schema.DELIVERIES).n());
 
         assertEquals(counts(1, 1, 0, 0, 0), db.reprocessor(null).run(Selection.all(), false, new Recorder()));
         Map<String, AttributeValue> after = db.event(id);
-        assertEquals("pl_1", after.get(Tables.OBJECT_ID).s(), "the event was refreshed");
+        assertEquals("pl_1", after.get(Schema.OBJECT_ID).s(), "the event was refreshed");
         for (String kept : ReprocessStore.RECORDED) {
             assertEquals(before.get(kept), after.get(kept), kept);
         }
         assertEquals(List.of("2", "2026-11-30T08:00:00.000Z", "2026-11-30T08:05:00.000Z", "idem-1"),
-                List.of(after.get(Tables.DELIVERIES).n(), after.get(Tables.RECEIVED_AT).s(),
-                        after.get(Tables.LAST_RECEIVED_AT).s(),
+                List.of(after.get(Schema.DELIVERIES).n(), after.get(Schema.RECEIVED_AT).s(),
+                        after.get(Schema.LAST_RECEIVED_AT).s(),
                         after.get(Ten99PolicyProvider.CONVOY_IDEMPOTENCY_KEY).s()));
     }
 
@@ -84,8 +84,8 @@ class ReprocessEventRefreshTest {
         assertEquals(counts(1, 1, 0, 0, 0), db.reprocessor(null).run(Selection.all(), false, recorder));
         assertEquals(Map.of(stored, TEN99 + "#evt_c"), recorder.idChanged);
         assertEquals(1, db.everything().get("events").size(), "no item under the new id");
-        assertEquals(stored, db.policy("pl_1").get(Tables.LAST_EVENT_ID).s(), "the state names the stored event");
-        assertEquals("pl_1", db.event(stored).get(Tables.OBJECT_ID).s());
+        assertEquals(stored, db.policy("pl_1").get(Schema.LAST_EVENT_ID).s(), "the state names the stored event");
+        assertEquals("pl_1", db.event(stored).get(Schema.OBJECT_ID).s());
     }
 
     @Test
@@ -97,7 +97,7 @@ class ReprocessEventRefreshTest {
         assertEquals(counts(1, 0, 0, 0, 1), db.reprocessorThrough(observed).run(Selection.all(), false, recorder));
         assertEquals(Map.of(id, "the event item no longer exists"), recorder.failed);
         assertTrue(db.everything().get("events").isEmpty(), "not re-created");
-        assertEquals("CANCELLED", db.policy("pl_1").get(Tables.STATUS).s(), "its state re-applied all the same");
+        assertEquals("CANCELLED", db.policy("pl_1").get(Schema.STATUS).s(), "its state re-applied all the same");
     }
 
     /**

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import io.policywebhooks.TestProviders;
 import io.policywebhooks.Webhooks;
 import io.policywebhooks.provider.Providers;
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import io.policywebhooks.store.WebhookStore;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -28,19 +28,19 @@ class ReprocessFailuresTest {
     void bodiesThatAreNotJsonOrNotUtf8AreCountedAndAnEventThatCannotBeReadFailsAlone(ReprocessFixture db) {
         String text = db.receive(IGNORES_CANCELLED, Webhooks.utf8("not JSON at all"), T0);
         String binary = db.receive(IGNORES_CANCELLED, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1}, T0.plusSeconds(1));
-        assertEquals(AttributeValue.Type.B, db.event(binary).get(Tables.RAW_BODY_BYTES).type());
+        assertEquals(AttributeValue.Type.B, db.event(binary).get(Schema.RAW_BODY_BYTES).type());
         Map<String, List<Map<String, AttributeValue>>> before = db.everything();
         assertEquals(counts(2, 0, 2, 0, 0), db.reprocessor(null).run(Selection.all(), false,
                 new Recorder()));
         assertEquals(before, db.everything());
-        assertEquals("body is not JSON", db.event(text).get(Tables.PARSE_ERROR).s());
+        assertEquals("body is not JSON", db.event(text).get(Schema.PARSE_ERROR).s());
 
         // an item without a body, one of an unknown provider: each fails, the others are still processed
-        db.putEvent(Map.of(Tables.EVENT_ID, s(TEN99 + "#nobody"),
-                Tables.PROVIDER_ATTRIBUTE, s(TEN99), Tables.RECEIVED_AT, s("2026-11-30T09:00:00.000Z")));
-        db.putEvent(Map.of(Tables.EVENT_ID, s("other#x"),
-                Tables.PROVIDER_ATTRIBUTE, s("other"), Tables.RAW_BODY, s("{}"),
-                Tables.RECEIVED_AT, s("2026-11-30T09:00:00.000Z")));
+        db.putEvent(Map.of(Schema.EVENT_ID, s(TEN99 + "#nobody"),
+                Schema.PROVIDER_ATTRIBUTE, s(TEN99), Schema.RECEIVED_AT, s("2026-11-30T09:00:00.000Z")));
+        db.putEvent(Map.of(Schema.EVENT_ID, s("other#x"),
+                Schema.PROVIDER_ATTRIBUTE, s("other"), Schema.RAW_BODY, s("{}"),
+                Schema.RECEIVED_AT, s("2026-11-30T09:00:00.000Z")));
         Recorder recorder = new Recorder();
         assertEquals(counts(4, 0, 2, 0, 2), db.reprocessor(1).run(Selection.all(), false, recorder));
         assertEquals(Map.of(TEN99 + "#nobody", "no raw_body stored", "other#x", "no mapping for provider other"),
@@ -70,7 +70,7 @@ class ReprocessFailuresTest {
         Recorder recorder = new Recorder();
         assertEquals(counts(1, 0, 0, 0, 1), db.reprocessorThrough(observed).run(Selection.all(), false, recorder));
         assertEquals(Map.of(id, "policy_id pl_1: storage: DynamoDbException"), recorder.failed);
-        assertEquals("pl_1", db.event(id).get(Tables.OBJECT_ID).s(), "the event item refreshed all the same");
+        assertEquals("pl_1", db.event(id).get(Schema.OBJECT_ID).s(), "the event item refreshed all the same");
         assertTrue(db.policy("pl_1").isEmpty());
     }
 }

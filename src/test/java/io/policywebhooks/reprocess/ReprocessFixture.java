@@ -29,7 +29,7 @@ import io.policywebhooks.provider.Headers;
 import io.policywebhooks.provider.Providers;
 import io.policywebhooks.provider.WebhookProvider;
 import io.policywebhooks.store.ReprocessStore;
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import io.policywebhooks.store.WebhookStore;
 import io.policywebhooks.ten99policy.Ten99PolicyEvents;
 import io.policywebhooks.webhook.Endpoint;
@@ -52,7 +52,7 @@ final class ReprocessFixture implements BeforeAllCallback, AfterAllCallback, Bef
     private Process dynalite;
     private URI endpoint;
     private DynamoDbClient dynamo;
-    private Tables.Names tables;
+    private Schema.TableNames tables;
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -88,7 +88,7 @@ final class ReprocessFixture implements BeforeAllCallback, AfterAllCallback, Bef
     /** New empty tables, from here on the ones every helper uses. */
     void freshTables() {
         int n = TABLE_SETS.incrementAndGet();
-        tables = new Tables.Names("rp" + n + "-events", "rp" + n + "-policies", "rp" + n + "-assignments");
+        tables = new Schema.TableNames("rp" + n + "-events", "rp" + n + "-policies", "rp" + n + "-assignments");
         LocalDynamoDb.createTables(dynamo, tables);
     }
 
@@ -100,7 +100,7 @@ final class ReprocessFixture implements BeforeAllCallback, AfterAllCallback, Bef
         return endpoint;
     }
 
-    Tables.Names tables() {
+    Schema.TableNames tables() {
         return tables;
     }
 
@@ -180,19 +180,19 @@ final class ReprocessFixture implements BeforeAllCallback, AfterAllCallback, Bef
 
     /** The policy's item, empty when there is none. */
     Map<String, AttributeValue> policy(String id) {
-        return Webhooks.get(dynamo, tables.policies(), Tables.POLICY_ID, id);
+        return Webhooks.get(dynamo, tables.policies(), Schema.POLICY_ID, id);
     }
 
     Map<String, AttributeValue> event(String id) {
-        return Webhooks.get(dynamo, tables.events(), Tables.EVENT_ID, id);
+        return Webhooks.get(dynamo, tables.events(), Schema.EVENT_ID, id);
     }
 
     /** Every item of the three tables, sorted by key. */
     Map<String, List<Map<String, AttributeValue>>> everything() {
         Map<String, List<Map<String, AttributeValue>>> all = new TreeMap<>();
-        all.put("events", scan(tables.events(), Tables.EVENT_ID));
-        all.put("policies", scan(tables.policies(), Tables.POLICY_ID));
-        all.put("assignments", scan(tables.assignments(), Tables.ASSIGNMENT_ID));
+        all.put("events", scan(tables.events(), Schema.EVENT_ID));
+        all.put("policies", scan(tables.policies(), Schema.POLICY_ID));
+        all.put("assignments", scan(tables.assignments(), Schema.ASSIGNMENT_ID));
         return all;
     }
 

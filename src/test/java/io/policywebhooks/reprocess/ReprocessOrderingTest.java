@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import io.policywebhooks.TestProviders;
 import io.policywebhooks.provider.Headers;
 import io.policywebhooks.provider.Providers;
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import io.policywebhooks.verticalinsure.VerticalInsureEvents;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -38,7 +38,7 @@ class ReprocessOrderingTest {
         assertEquals(counts(2, 0, 1, 1, 0), db.reprocessor(null).run(Selection.all(), false, new Recorder()),
                 "the older event stale, the newer already right");
         assertEquals(state, db.policy("pl_1"), "the newer state stays, untouched");
-        assertEquals(active, db.policy("pl_1").get(Tables.LAST_EVENT_ID).s());
+        assertEquals(active, db.policy("pl_1").get(Schema.LAST_EVENT_ID).s());
     }
 
     @Test
@@ -49,14 +49,14 @@ class ReprocessOrderingTest {
             String active = db.receive(ACTIVE_TOO_HIGH, policyEvent("evt_a", "policy.active", "pl_1", 100), T0);
             String cancelled = db.receive(ACTIVE_TOO_HIGH, policyEvent("evt_c", "policy.cancelled", "pl_1", 100),
                     T0.plusSeconds(1));
-            assertEquals("ACTIVE", db.policy("pl_1").get(Tables.STATUS).s(), "the earlier mapping let active win");
+            assertEquals("ACTIVE", db.policy("pl_1").get(Schema.STATUS).s(), "the earlier mapping let active win");
 
             List<String> order = activeFirst ? List.of(active, cancelled) : List.of(cancelled, active);
             assertEquals(counts(2, 2, 0, 0, 0), db.reprocessor(null).run(Selection.all().withEventIds(order), false,
                     new Recorder()), "active first: " + activeFirst);
             Map<String, AttributeValue> state = db.policy("pl_1");
-            assertEquals("CANCELLED", state.get(Tables.STATUS).s(), "active first: " + activeFirst);
-            assertEquals(cancelled, state.get(Tables.LAST_EVENT_ID).s());
+            assertEquals("CANCELLED", state.get(Schema.STATUS).s(), "active first: " + activeFirst);
+            assertEquals(cancelled, state.get(Schema.LAST_EVENT_ID).s());
 
             Map<String, List<Map<String, AttributeValue>>> before = db.everything();
             assertEquals(counts(2, 0, 1, 1, 0), db.reprocessor(null).run(Selection.all(), false, new Recorder()),
@@ -78,8 +78,8 @@ class ReprocessOrderingTest {
         assertEquals(counts(1, 0, 0, 1, 0), db.reprocessorThrough(observed)
                 .run(Selection.all().withEventIds(List.of(id)), false, new Recorder()));
         Map<String, AttributeValue> state = db.policy("pl_1");
-        assertEquals(List.of(TEN99 + "#evt_n", "CANCELLED"), List.of(state.get(Tables.LAST_EVENT_ID).s(),
-                state.get(Tables.STATUS).s()), "the newer delivery's state kept");
+        assertEquals(List.of(TEN99 + "#evt_n", "CANCELLED"), List.of(state.get(Schema.LAST_EVENT_ID).s(),
+                state.get(Schema.STATUS).s()), "the newer delivery's state kept");
     }
 
     /**
@@ -121,11 +121,11 @@ class ReprocessOrderingTest {
             assertEquals(counts(5, 1, 1, 3, 0), db.reprocessor(null).run(Selection.all().withEventIds(ids), false,
                     new Recorder()), "forward: " + forward);
             Map<String, AttributeValue> first = db.policy("pol_1");
-            assertEquals(List.of("ACTIVE", "2", "PN-2"), List.of(first.get(Tables.STATUS).s(),
-                    first.get(Tables.VERSION).n(), first.get(VerticalInsureEvents.POLICY_NUMBER).s()));
+            assertEquals(List.of("ACTIVE", "2", "PN-2"), List.of(first.get(Schema.STATUS).s(),
+                    first.get(Schema.VERSION).n(), first.get(VerticalInsureEvents.POLICY_NUMBER).s()));
             Map<String, AttributeValue> second = db.policy("pol_2");
-            assertEquals("ACTIVE", second.get(Tables.STATUS).s());
-            assertNull(second.get(Tables.VERSION));
+            assertEquals("ACTIVE", second.get(Schema.STATUS).s());
+            assertNull(second.get(Schema.VERSION));
 
             Map<String, List<Map<String, AttributeValue>>> before = db.everything();
             assertEquals(counts(5, 0, 2, 3, 0), db.reprocessor(null).run(Selection.all(), false, new Recorder()));

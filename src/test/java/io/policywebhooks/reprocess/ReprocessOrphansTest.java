@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -23,7 +23,7 @@ class ReprocessOrphansTest {
     @Test
     void aStateKeyedWrongIsAnOrphanListedAndRemovedOnlyWithTheFlag(ReprocessFixture db) {
         String id = db.receive(WRONG_KEY, policyEvent("evt_a", "policy.active", "pl_1", 100), T0);
-        assertEquals("ACTIVE", db.policy("cn_1").get(Tables.STATUS).s(), "the earlier mapping keyed it by contractor");
+        assertEquals("ACTIVE", db.policy("cn_1").get(Schema.STATUS).s(), "the earlier mapping keyed it by contractor");
         String orphan = db.tables().policies() + " cn_1 names " + id + ": ";
 
         Recorder dry = new Recorder();
@@ -37,8 +37,8 @@ class ReprocessOrphansTest {
         assertEquals(new Reprocessor.Summary(1, 1, 0, 0, 0, 1, 0), db.reprocessor(1).run(Selection.all(), false,
                 listed));
         assertEquals(List.of(orphan + "FOUND"), listed.orphans);
-        assertEquals("ACTIVE", db.policy("pl_1").get(Tables.STATUS).s(), "the state under its right key");
-        assertEquals(id, db.policy("cn_1").get(Tables.LAST_EVENT_ID).s(), "the orphan stays without the flag");
+        assertEquals("ACTIVE", db.policy("pl_1").get(Schema.STATUS).s(), "the state under its right key");
+        assertEquals(id, db.policy("cn_1").get(Schema.LAST_EVENT_ID).s(), "the orphan stays without the flag");
 
         Recorder removed = new Recorder();
         assertEquals(new Reprocessor.Summary(1, 0, 1, 0, 0, 1, 1), db.reprocessor(1).run(Selection.all(), false, true,
@@ -58,12 +58,12 @@ class ReprocessOrphansTest {
         ObservedDynamoDb observed = new ObservedDynamoDb(db.dynamo(), db.tables());
         observed.beforeDelete = request -> db.dynamo().updateItem(b -> b.tableName(db.tables().policies())
                 .key(request.key()).updateExpression("SET #last = :newer")
-                .expressionAttributeNames(Map.of("#last", Tables.LAST_EVENT_ID))
+                .expressionAttributeNames(Map.of("#last", Schema.LAST_EVENT_ID))
                 .expressionAttributeValues(Map.of(":newer", s(newer))));
         Recorder recorder = new Recorder();
         assertEquals(new Reprocessor.Summary(1, 1, 0, 0, 0, 1, 0), db.reprocessorThrough(observed)
                 .run(Selection.all(), false, true, recorder));
         assertEquals(List.of(db.tables().policies() + " cn_1 names " + id + ": NAMES_ANOTHER_EVENT"), recorder.orphans);
-        assertEquals(newer, db.policy("cn_1").get(Tables.LAST_EVENT_ID).s(), "the newer delivery's state kept");
+        assertEquals(newer, db.policy("cn_1").get(Schema.LAST_EVENT_ID).s(), "the newer delivery's state kept");
     }
 }

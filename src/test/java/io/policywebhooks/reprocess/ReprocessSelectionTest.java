@@ -22,7 +22,7 @@ import io.policywebhooks.Webhooks;
 import io.policywebhooks.provider.Headers;
 import io.policywebhooks.provider.Providers;
 import io.policywebhooks.store.ReprocessStore;
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import io.policywebhooks.verticalinsure.VerticalInsureEvents;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -167,7 +167,7 @@ class ReprocessSelectionTest {
                 reprocessor.run(Selection.all().withType("policy.cancelled"), false, recorder));
         assertEquals(new TreeSet<>(ids), new TreeSet<>(recorder.selected));
         assertEquals(List.of(50L, 100L), recorder.progress.stream().map(Reprocessor.Summary::selected).toList());
-        assertEquals("CANCELLED", db.policy("pl_129").get(Tables.STATUS).s());
+        assertEquals("CANCELLED", db.policy("pl_129").get(Schema.STATUS).s());
     }
 
     @Test

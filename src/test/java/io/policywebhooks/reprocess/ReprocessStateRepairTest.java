@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.policywebhooks.Webhooks;
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import io.policywebhooks.ten99policy.Ten99PolicyEvents;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -29,9 +29,9 @@ class ReprocessStateRepairTest {
         String active = db.receive(IGNORES_CANCELLED, policyEvent("evt_a", "policy.active", "pl_1", 100), T0);
         String cancelled = db.receive(IGNORES_CANCELLED, policyEvent("evt_c", "policy.cancelled", "pl_1", 200),
                 T0.plusSeconds(60));
-        assertEquals("ACTIVE", db.policy("pl_1").get(Tables.STATUS).s());
+        assertEquals("ACTIVE", db.policy("pl_1").get(Schema.STATUS).s());
         Map<String, AttributeValue> before = db.event(cancelled);
-        assertNull(before.get(Tables.OBJECT_ID), "the old mapping stored no object id");
+        assertNull(before.get(Schema.OBJECT_ID), "the old mapping stored no object id");
 
         Recorder recorder = new Recorder();
         Reprocessor.Summary summary = db.reprocessor(null).run(Selection.all().withProvider(TEN99), false, recorder);
@@ -41,15 +41,15 @@ class ReprocessStateRepairTest {
         assertEquals(Set.of(active, cancelled), new TreeSet<>(recorder.selected));
 
         Map<String, AttributeValue> state = db.policy("pl_1");
-        assertEquals("CANCELLED", state.get(Tables.STATUS).s());
-        assertEquals(cancelled, state.get(Tables.LAST_EVENT_ID).s());
+        assertEquals("CANCELLED", state.get(Schema.STATUS).s());
+        assertEquals(cancelled, state.get(Schema.LAST_EVENT_ID).s());
         Map<String, AttributeValue> after = db.event(cancelled);
-        assertEquals("pl_1", after.get(Tables.OBJECT_ID).s(), "parsed attributes refreshed");
-        assertEquals("policy", after.get(Tables.OBJECT_TYPE).s());
-        assertEquals("an old note", before.get(Tables.PARSE_NOTE).s());
-        assertNull(after.get(Tables.PARSE_NOTE), "what the mapping no longer gives is removed");
-        for (String kept : List.of(Tables.EVENT_ID, Tables.RAW_BODY, Tables.RECEIVED_AT, Tables.LAST_RECEIVED_AT,
-                Tables.DELIVERIES, Tables.PAYLOAD, Tables.TYPE, Tables.CREATED_AT)) {
+        assertEquals("pl_1", after.get(Schema.OBJECT_ID).s(), "parsed attributes refreshed");
+        assertEquals("policy", after.get(Schema.OBJECT_TYPE).s());
+        assertEquals("an old note", before.get(Schema.PARSE_NOTE).s());
+        assertNull(after.get(Schema.PARSE_NOTE), "what the mapping no longer gives is removed");
+        for (String kept : List.of(Schema.EVENT_ID, Schema.RAW_BODY, Schema.RECEIVED_AT, Schema.LAST_RECEIVED_AT,
+                Schema.DELIVERIES, Schema.PAYLOAD, Schema.TYPE, Schema.CREATED_AT)) {
             assertEquals(before.get(kept), after.get(kept), kept + " unchanged");
         }
     }
@@ -62,8 +62,8 @@ class ReprocessStateRepairTest {
         assertEquals(counts(1, 1, 0, 0, 0), db.reprocessor(null).run(Selection.all(), false, new Recorder()));
         Map<String, AttributeValue> repaired = db.policy("pl_1");
         assertEquals("qt_1", repaired.get(Ten99PolicyEvents.QUOTE).s());
-        assertNull(repaired.get(Tables.JOB), "what the mapping no longer gives for its last event is removed");
-        assertEquals(id, repaired.get(Tables.LAST_EVENT_ID).s());
+        assertNull(repaired.get(Schema.JOB), "what the mapping no longer gives for its last event is removed");
+        assertEquals(id, repaired.get(Schema.LAST_EVENT_ID).s());
 
         Map<String, List<Map<String, AttributeValue>>> before = db.everything();
         assertEquals(counts(1, 0, 1, 0, 0), db.reprocessor(null).run(Selection.all(), false, new Recorder()));

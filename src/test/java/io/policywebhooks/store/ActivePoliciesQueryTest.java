@@ -25,20 +25,20 @@ class ActivePoliciesQueryTest {
 
     @Test
     void activePolicies() {
-        Set<String> ids = ids(fixture.run("active-policies").items(), Tables.POLICY_ID);
+        Set<String> ids = ids(fixture.run("active-policies").items(), Schema.POLICY_ID);
         assertTrue(ids.containsAll(Set.of(fixture.seeded().activePolicy(), fixture.seeded().expiredPolicy(),
                 fixture.seeded().viPolicy())), ids.toString());
         assertFalse(ids.contains(fixture.seeded().cancelledPolicy()), "cancelled policy listed as active");
         assertFalse(ids.contains(fixture.seeded().historyPolicy()), "cancelled policy listed as active");
-        Map<String, AttributeValue> item = find(fixture.run("active-policies").items(), Tables.POLICY_ID,
+        Map<String, AttributeValue> item = find(fixture.run("active-policies").items(), Schema.POLICY_ID,
                 fixture.seeded().activePolicy());
         assertNotNull(s(item, "expiration_date"), "projection keeps expiration_date: " + item);
-        assertFalse(item.containsKey(Tables.LAST_EVENT_ORDER), "projection applied: " + item);
+        assertFalse(item.containsKey(Schema.LAST_EVENT_ORDER), "projection applied: " + item);
     }
 
     @Test
     void activeUnexpiredPolicies() {
-        Set<String> ids = ids(fixture.run("active-unexpired-policies").items(), Tables.POLICY_ID);
+        Set<String> ids = ids(fixture.run("active-unexpired-policies").items(), Schema.POLICY_ID);
         assertTrue(ids.containsAll(Set.of(fixture.seeded().activePolicy(), fixture.seeded().viPolicy())),
                 ids.toString());
         assertFalse(ids.contains(fixture.seeded().expiredPolicy()), "expired policy listed: " + ids);

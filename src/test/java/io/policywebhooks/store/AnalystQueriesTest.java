@@ -66,12 +66,12 @@ class AnalystQueriesTest {
     @Test
     void eachIndexHoldsOnlyItsProjection() {
         Map<String, Map<String, String>> partitions = Map.of(
-                Tables.EVENTS_BY_OBJECT, Map.of(Tables.OBJECT_ID, fixture.seeded().historyPolicy()),
-                Tables.EVENTS_BY_TYPE, Map.of(Tables.TYPE, fixture.seeded().typeT()),
-                Tables.POLICIES_BY_STATUS, Map.of(Tables.STATUS, "ACTIVE"),
-                Tables.ASSIGNMENTS_BY_CONTRACTOR, Map.of(Tables.CONTRACTOR, fixture.seeded().contractor()),
-                Tables.ASSIGNMENTS_BY_JOB, Map.of(Tables.JOB, "jb_" + fixture.seeded().run()));
-        for (CreateTableRequest table : Tables.all(DynaliteResource.TABLES)) {
+                Schema.EVENTS_BY_OBJECT, Map.of(Schema.OBJECT_ID, fixture.seeded().historyPolicy()),
+                Schema.EVENTS_BY_TYPE, Map.of(Schema.TYPE, fixture.seeded().typeT()),
+                Schema.POLICIES_BY_STATUS, Map.of(Schema.STATUS, "ACTIVE"),
+                Schema.ASSIGNMENTS_BY_CONTRACTOR, Map.of(Schema.CONTRACTOR, fixture.seeded().contractor()),
+                Schema.ASSIGNMENTS_BY_JOB, Map.of(Schema.JOB, "jb_" + fixture.seeded().run()));
+        for (CreateTableRequest table : Schema.all(DynaliteResource.TABLES)) {
             for (GlobalSecondaryIndex index : table.globalSecondaryIndexes()) {
                 Set<String> allowed = new HashSet<>();
                 allowed.add(table.keySchema().get(0).attributeName());
@@ -143,7 +143,7 @@ class AnalystQueriesTest {
     @Test
     void partiqlStatementsReadAnIndexByItsPartitionKey() {
         Map<String, CreateTableRequest> tables = new HashMap<>();
-        List<CreateTableRequest> all = Tables.all(DynaliteResource.TABLES);
+        List<CreateTableRequest> all = Schema.all(DynaliteResource.TABLES);
         tables.put("EventsTableName", all.get(0));
         tables.put("PoliciesTableName", all.get(1));
         tables.put("AssignmentsTableName", all.get(2));

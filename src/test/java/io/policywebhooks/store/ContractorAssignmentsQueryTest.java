@@ -31,18 +31,18 @@ class ContractorAssignmentsQueryTest {
     void contractorAssignments() {
         List<Map<String, AttributeValue>> items = fixture.run("contractor-assignments").items();
         Map<String, String> statuses = new HashMap<>();
-        items.forEach(i -> statuses.put(s(i, Tables.ASSIGNMENT_ID), s(i, Tables.STATUS)));
+        items.forEach(i -> statuses.put(s(i, Schema.ASSIGNMENT_ID), s(i, Schema.STATUS)));
         assertEquals(Map.of(fixture.seeded().coveredAssignment(), "ACTIVE", fixture.seeded().expiredAssignment(),
                 "ACTIVE", fixture.seeded().futureAssignment(), "ACTIVE", fixture.seeded().cancelledAssignment(),
                 "CANCELLED"), statuses);
-        Map<String, AttributeValue> covered = find(items, Tables.ASSIGNMENT_ID, fixture.seeded().coveredAssignment());
+        Map<String, AttributeValue> covered = find(items, Schema.ASSIGNMENT_ID, fixture.seeded().coveredAssignment());
         assertNotNull(s(covered, "end_date"), covered.toString());
-        assertNotNull(s(covered, Tables.JOB), covered.toString());
+        assertNotNull(s(covered, Schema.JOB), covered.toString());
     }
 
     @Test
     void contractorCoveredAssignments() {
         assertEquals(Set.of(fixture.seeded().coveredAssignment()),
-                ids(fixture.run("contractor-covered-assignments").items(), Tables.ASSIGNMENT_ID));
+                ids(fixture.run("contractor-covered-assignments").items(), Schema.ASSIGNMENT_ID));
     }
 }

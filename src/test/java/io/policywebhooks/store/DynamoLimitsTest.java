@@ -60,10 +60,10 @@ class DynamoLimitsTest {
     @Test
     void keyLimitsComeFromTheTablesAndTheirIndexes() {
         assertEquals(Map.of("event_id", 2048, "object_id", 2048, "type", 2048, "received_at", 1024),
-                Tables.EVENT_KEY_LIMITS);
+                Schema.EVENT_KEY_LIMITS);
         // policy_id is the table key (2,048) and the status index's sort key (1,024): the smaller holds.
-        assertEquals(Map.of("policy_id", 1024, "status", 2048), Tables.POLICY_KEY_LIMITS);
-        assertEquals(Map.of("assignment_id", 1024, "contractor", 2048, "job", 2048), Tables.ASSIGNMENT_KEY_LIMITS);
+        assertEquals(Map.of("policy_id", 1024, "status", 2048), Schema.POLICY_KEY_LIMITS);
+        assertEquals(Map.of("assignment_id", 1024, "contractor", 2048, "job", 2048), Schema.ASSIGNMENT_KEY_LIMITS);
     }
 
     @Test

@@ -37,9 +37,9 @@ class EventsOfTypeQueryTest {
     void deliveriesOfType() {
         List<Map<String, AttributeValue>> items = fixture.runTwoStep("deliveries-of-type");
         assertEquals(3, items.size(), "distinct events of " + fixture.seeded().typeT());
-        int deliveries = items.stream().mapToInt(i -> Integer.parseInt(i.get(Tables.DELIVERIES).n())).sum();
+        int deliveries = items.stream().mapToInt(i -> Integer.parseInt(i.get(Schema.DELIVERIES).n())).sum();
         assertEquals(4, deliveries, "three events, one of them delivered twice");
-        assertTrue(items.stream().allMatch(i -> i.containsKey(Tables.LAST_RECEIVED_AT) && !i.containsKey(Tables.RAW_BODY)),
+        assertTrue(items.stream().allMatch(i -> i.containsKey(Schema.LAST_RECEIVED_AT) && !i.containsKey(Schema.RAW_BODY)),
                 "projection applied: " + items);
     }
 }

@@ -47,9 +47,9 @@ public final class RecordingDynamoDb implements DynamoDbClient {
         this.server = server;
     }
 
-    /** Makes the tables of {@code names} known (their hash keys, from {@link Tables#all}). */
-    public void tables(Tables.Names names) {
-        for (CreateTableRequest table : Tables.all(names)) {
+    /** Makes the tables of {@code names} known (their hash keys, from {@link Schema#all}). */
+    public void tables(Schema.TableNames names) {
+        for (CreateTableRequest table : Schema.all(names)) {
             keys.put(table.tableName(), table.keySchema().get(0).attributeName());
         }
     }

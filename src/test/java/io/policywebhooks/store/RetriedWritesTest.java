@@ -38,8 +38,8 @@ class RetriedWritesTest {
     }
 
     static Map<String, AttributeValue> counting(String... deliveryIds) {
-        Map<String, AttributeValue> item = item(Tables.EVENT_ID, "p#e1");
-        item.put(Tables.DELIVERY_IDS, AttributeValue.fromSs(List.of(deliveryIds)));
+        Map<String, AttributeValue> item = item(Schema.EVENT_ID, "p#e1");
+        item.put(Schema.DELIVERY_IDS, AttributeValue.fromSs(List.of(deliveryIds)));
         return item;
     }
 
@@ -59,7 +59,7 @@ class RetriedWritesTest {
     void theFirstPutCarriesItsDeliveryIdAndAsksForTheItemItsConditionFailsOn() throws Exception {
         FakeDynamoDb dynamo = new FakeDynamoDb(0);
         assertFalse(put(dynamo).duplicate());
-        assertEquals(List.of("d1"), dynamo.puts.get(0).item().get(Tables.DELIVERY_IDS).ss());
+        assertEquals(List.of("d1"), dynamo.puts.get(0).item().get(Schema.DELIVERY_IDS).ss());
         assertEquals(ReturnValuesOnConditionCheckFailure.ALL_OLD,
                 dynamo.puts.get(0).returnValuesOnConditionCheckFailure());
     }
@@ -80,7 +80,7 @@ class RetriedWritesTest {
         assertEquals("attribute_exists(#id) AND NOT contains(#ids, :delivery)", count.conditionExpression());
         assertEquals(List.of("d1"), count.expressionAttributeValues().get(":ids").ss());
         assertEquals("d1", count.expressionAttributeValues().get(":delivery").s());
-        assertEquals(Tables.DELIVERY_IDS, count.expressionAttributeNames().get("#ids"));
+        assertEquals(Schema.DELIVERY_IDS, count.expressionAttributeNames().get("#ids"));
         assertEquals(ReturnValuesOnConditionCheckFailure.ALL_OLD, count.returnValuesOnConditionCheckFailure());
     }
 
@@ -101,8 +101,8 @@ class RetriedWritesTest {
     /** A stored event of {@code bytes} in all (per {@link DynamoLimits#itemBytes}), counting {@code d0}. */
     static Map<String, AttributeValue> storedOf(long bytes) {
         Map<String, AttributeValue> item = counting("d0");
-        long rest = bytes - DynamoLimits.itemBytes(item) - Tables.RAW_BODY.length();
-        item.put(Tables.RAW_BODY, AttributeValue.fromS("x".repeat((int) rest)));
+        long rest = bytes - DynamoLimits.itemBytes(item) - Schema.RAW_BODY.length();
+        item.put(Schema.RAW_BODY, AttributeValue.fromS("x".repeat((int) rest)));
         assertEquals(bytes, DynamoLimits.itemBytes(item));
         return item;
     }
@@ -143,10 +143,10 @@ class RetriedWritesTest {
             "'', 0, p#e0, d0, 3, REFUSED, UNREADABLE_TIME"})
     void aFailedGuardIsAppliedStaleOrRefusedByTheItemItFailedOn(String version, String orderKey, String storedEvent,
             String storedDelivery, String storedVersion, WebhookStore.Applied applied, String refusal) {
-        Map<String, AttributeValue> stored = item(Tables.LAST_EVENT_ID, storedEvent, Tables.LAST_DELIVERY_ID,
+        Map<String, AttributeValue> stored = item(Schema.LAST_EVENT_ID, storedEvent, Schema.LAST_DELIVERY_ID,
                 storedDelivery);
         if (!storedVersion.equals("-")) {
-            stored.put(Tables.VERSION, AttributeValue.fromN(storedVersion));
+            stored.put(Schema.VERSION, AttributeValue.fromN(storedVersion));
         }
         FakeDynamoDb dynamo = failing(List.of(stored));
         WebhookStore.StateWrite written = new WebhookStore(dynamo, WebhookStoreLimitsTest.NAMES)

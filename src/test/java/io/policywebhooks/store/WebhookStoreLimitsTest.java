@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  */
 class WebhookStoreLimitsTest {
     static final Instant AT = Instant.parse("2026-01-02T03:04:05Z");
-    static final Tables.Names NAMES = new Tables.Names("events", "policies", "assignments");
+    static final Schema.TableNames NAMES = new Schema.TableNames("events", "policies", "assignments");
 
     static EventRecord event(String objectId, String type, String payloadJson) throws Exception {
         byte[] raw = payloadJson.getBytes(StandardCharsets.UTF_8);
@@ -49,16 +49,16 @@ class WebhookStoreLimitsTest {
         Map<String, AttributeValue> item = WebhookStore.eventItem(event("x".repeat(2049), "t".repeat(2049), "{}"),
                 leftOut);
         assertEquals(List.of("event.type", "event.object_id"), leftOut);
-        assertFalse(item.containsKey(Tables.OBJECT_ID));
-        assertFalse(item.containsKey(Tables.TYPE));
-        assertEquals("{}", item.get(Tables.RAW_BODY).s());
-        assertEquals("1", item.get(Tables.DELIVERIES).n());
-        assertEquals("2026-01-02T03:04:05.000Z", item.get(Tables.LAST_RECEIVED_AT).s());
+        assertFalse(item.containsKey(Schema.OBJECT_ID));
+        assertFalse(item.containsKey(Schema.TYPE));
+        assertEquals("{}", item.get(Schema.RAW_BODY).s());
+        assertEquals("1", item.get(Schema.DELIVERIES).n());
+        assertEquals("2026-01-02T03:04:05.000Z", item.get(Schema.LAST_RECEIVED_AT).s());
 
         leftOut.clear();
         item = WebhookStore.eventItem(event("x".repeat(2048), "t".repeat(2048), "{}"), leftOut);
         assertEquals(List.of(), leftOut, "exactly at the limit fits");
-        assertEquals(2048, item.get(Tables.OBJECT_ID).s().length());
+        assertEquals(2048, item.get(Schema.OBJECT_ID).s().length());
     }
 
     @Test
@@ -72,9 +72,9 @@ class WebhookStoreLimitsTest {
         List<String> leftOut = new ArrayList<>();
         Map<String, AttributeValue> item = WebhookStore.eventItem(event("pl_1", "t", text), leftOut);
         assertEquals(List.of("event.payload"), leftOut);
-        assertNull(item.get(Tables.PAYLOAD));
-        assertEquals("parsed JSON over DynamoDB's item size", item.get(Tables.PARSE_ERROR).s());
-        assertEquals(text, item.get(Tables.RAW_BODY).s());
+        assertNull(item.get(Schema.PAYLOAD));
+        assertEquals("parsed JSON over DynamoDB's item size", item.get(Schema.PARSE_ERROR).s());
+        assertEquals(text, item.get(Schema.RAW_BODY).s());
         assertTrue(DynamoLimits.itemBytes(item) <= DynamoLimits.MAX_ITEM_BYTES);
     }
 
@@ -89,9 +89,9 @@ class WebhookStoreLimitsTest {
         assertEquals(Map.of("event_id", "p#e1", "provider", "p", "raw_body", "{\"a\":1}"),
                 Map.of("event_id", minimal.get("event_id").s(), "provider", minimal.get("provider").s(),
                         "raw_body", minimal.get("raw_body").s()));
-        assertEquals("1", minimal.get(Tables.DELIVERIES).n());
-        assertEquals("refused by DynamoDB; stored raw", minimal.get(Tables.PARSE_ERROR).s());
-        assertFalse(minimal.containsKey(Tables.PAYLOAD));
+        assertEquals("1", minimal.get(Schema.DELIVERIES).n());
+        assertEquals("refused by DynamoDB; stored raw", minimal.get(Schema.PARSE_ERROR).s());
+        assertFalse(minimal.containsKey(Schema.PAYLOAD));
     }
 
     @Test
@@ -187,7 +187,7 @@ class WebhookStoreLimitsTest {
         WebhookStore store = new WebhookStore(dynamo, NAMES);
         store.applyState(state("pl_1", Map.of("status", "ACTIVE")), AT);
         assertEquals("attribute_not_exists(#key) OR #order < :order", dynamo.updates.get(0).conditionExpression());
-        assertFalse(dynamo.updates.get(0).expressionAttributeNames().containsValue(Tables.VERSION),
+        assertFalse(dynamo.updates.get(0).expressionAttributeNames().containsValue(Schema.VERSION),
                 "no version: a stored one is kept");
         store.applyState(new StateUpdate(StateUpdate.Kind.POLICY, "pl_1", 3L, "1#e", Map.of()), AT);
         assertEquals("3", dynamo.updates.get(1).expressionAttributeValues().get(":version").n());
@@ -200,8 +200,8 @@ class WebhookStoreLimitsTest {
         PutItemRequest put = dynamo.puts.get(0);
         assertEquals("events", put.tableName());
         assertEquals("attribute_not_exists(#id)", put.conditionExpression());
-        assertEquals(Map.of("#id", Tables.EVENT_ID), put.expressionAttributeNames());
-        assertEquals("p#e1", put.item().get(Tables.EVENT_ID).s());
+        assertEquals(Map.of("#id", Schema.EVENT_ID), put.expressionAttributeNames());
+        assertEquals("p#e1", put.item().get(Schema.EVENT_ID).s());
         assertTrue(dynamo.updates.isEmpty());
     }
 
@@ -214,11 +214,11 @@ class WebhookStoreLimitsTest {
         assertEquals(new WebhookStore.EventWrite(true, List.of()), written);
         UpdateItemRequest count = dynamo.updates.get(0);
         assertEquals("events", count.tableName());
-        assertEquals(Map.of(Tables.EVENT_ID, AttributeValue.fromS("p#e1")), count.key());
+        assertEquals(Map.of(Schema.EVENT_ID, AttributeValue.fromS("p#e1")), count.key());
         assertEquals("SET #last = :at ADD #deliveries :one, #ids :ids", count.updateExpression());
         assertEquals("attribute_exists(#id) AND NOT contains(#ids, :delivery)", count.conditionExpression());
-        assertEquals(Map.of("#id", Tables.EVENT_ID, "#last", Tables.LAST_RECEIVED_AT, "#deliveries", Tables.DELIVERIES,
-                "#ids", Tables.DELIVERY_IDS), count.expressionAttributeNames());
+        assertEquals(Map.of("#id", Schema.EVENT_ID, "#last", Schema.LAST_RECEIVED_AT, "#deliveries", Schema.DELIVERIES,
+                "#ids", Schema.DELIVERY_IDS), count.expressionAttributeNames());
         assertEquals(Map.of(":at", AttributeValue.fromS("2026-01-02T03:04:05.000Z"), ":one", AttributeValue.fromN("1"),
                 ":ids", AttributeValue.fromSs(List.of("d1")), ":delivery", AttributeValue.fromS("d1")),
                 count.expressionAttributeValues());
@@ -235,10 +235,10 @@ class WebhookStoreLimitsTest {
         assertEquals(List.of(), leftOut);
         assertEquals(AttributeValue.fromBool(true), item.get(VerticalInsureEvents.IS_TEST));
         assertEquals(AttributeValue.fromS("ev"), item.get(Ten99PolicyProvider.CONVOY_EVENT_ID));
-        assertEquals(AttributeValue.fromS("2025-05-06T07:08:09.000Z"), item.get(Tables.CREATED_AT));
-        assertEquals(AttributeValue.fromS("created unreadable"), item.get(Tables.PARSE_NOTE));
-        assertEquals(AttributeValue.fromM(Map.of()), item.get(Tables.PAYLOAD));
-        assertFalse(item.containsKey(Tables.PARSE_ERROR));
+        assertEquals(AttributeValue.fromS("2025-05-06T07:08:09.000Z"), item.get(Schema.CREATED_AT));
+        assertEquals(AttributeValue.fromS("created unreadable"), item.get(Schema.PARSE_NOTE));
+        assertEquals(AttributeValue.fromM(Map.of()), item.get(Schema.PAYLOAD));
+        assertFalse(item.containsKey(Schema.PARSE_ERROR));
     }
 
     @Test
@@ -246,9 +246,9 @@ class WebhookStoreLimitsTest {
         byte[] raw = {'{', (byte) 0xff, '}'};
         EventRecord event = new EventRecord("p#e1", "p", "t", null, null, null, AT, raw, null, Map.of(), null);
         Map<String, AttributeValue> item = WebhookStore.eventItem(event, new ArrayList<>());
-        assertFalse(item.containsKey(Tables.RAW_BODY));
-        assertEquals(SdkBytes.fromByteArray(raw), item.get(Tables.RAW_BODY_BYTES).b());
-        assertEquals("body is not JSON", item.get(Tables.PARSE_ERROR).s());
+        assertFalse(item.containsKey(Schema.RAW_BODY));
+        assertEquals(SdkBytes.fromByteArray(raw), item.get(Schema.RAW_BODY_BYTES).b());
+        assertEquals("body is not JSON", item.get(Schema.PARSE_ERROR).s());
     }
 
     @Test
@@ -256,9 +256,9 @@ class WebhookStoreLimitsTest {
         List<String> leftOut = new ArrayList<>();
         Map<String, AttributeValue> item = WebhookStore.eventItem(event("pl_1", "t", "{\"\":1}"), leftOut);
         assertEquals(List.of("event.payload"), leftOut);
-        assertFalse(item.containsKey(Tables.PAYLOAD));
-        assertEquals("JSON has no DynamoDB form", item.get(Tables.PARSE_ERROR).s());
-        assertEquals("{\"\":1}", item.get(Tables.RAW_BODY).s());
+        assertFalse(item.containsKey(Schema.PAYLOAD));
+        assertEquals("JSON has no DynamoDB form", item.get(Schema.PARSE_ERROR).s());
+        assertEquals("{\"\":1}", item.get(Schema.RAW_BODY).s());
     }
 
     @Test
@@ -270,11 +270,11 @@ class WebhookStoreLimitsTest {
         Map<String, AttributeValue> item = WebhookStore.eventItem(event("pl_1", "t", exactly), leftOut);
         assertEquals(DynamoLimits.MAX_ITEM_BYTES, DynamoLimits.itemBytes(item));
         assertEquals(List.of(), leftOut);
-        assertTrue(item.containsKey(Tables.PAYLOAD));
+        assertTrue(item.containsKey(Schema.PAYLOAD));
 
         item = WebhookStore.eventItem(event("pl_1", "t", exactly + " "), leftOut);
         assertEquals(List.of("event.payload"), leftOut, "one byte more");
-        assertFalse(item.containsKey(Tables.PAYLOAD));
+        assertFalse(item.containsKey(Schema.PAYLOAD));
     }
 
     /** DynamoDB's placeholder syntax: {@code SET #name = :value, …}, names and values alphanumeric. */
@@ -312,7 +312,7 @@ class WebhookStoreLimitsTest {
         UpdateItemRequest versioned = dynamo.updates.get(1);
         assertEquals("assignments", versioned.tableName());
         assertEquals(Map.of("assignment_id", AttributeValue.fromS("an_1")), versioned.key());
-        assertEquals(AttributeValue.fromN("3"), setBy(versioned).get(Tables.VERSION), "the version is stored with the state");
+        assertEquals(AttributeValue.fromN("3"), setBy(versioned).get(Schema.VERSION), "the version is stored with the state");
     }
 
     @Test
@@ -367,8 +367,8 @@ class WebhookStoreLimitsTest {
         // last_event_type is part of the core state: the largest, but a smaller non-core attribute goes instead
         FakeDynamoDb dynamo = new FakeDynamoDb(0);
         WebhookStore.StateWrite written = applyTo(dynamo, Map.of("status", "ACTIVE",
-                Tables.LAST_EVENT_TYPE, "t".repeat(300_000), "notes", "n".repeat(200_000)));
+                Schema.LAST_EVENT_TYPE, "t".repeat(300_000), "notes", "n".repeat(200_000)));
         assertEquals(List.of("policy.notes"), written.leftOut());
-        assertEquals(300_000, setBy(dynamo.updates.get(0)).get(Tables.LAST_EVENT_TYPE).s().length());
+        assertEquals(300_000, setBy(dynamo.updates.get(0)).get(Schema.LAST_EVENT_TYPE).s().length());
     }
 }

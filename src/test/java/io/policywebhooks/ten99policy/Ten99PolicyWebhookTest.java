@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.policywebhooks.DynaliteResource;
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import io.policywebhooks.store.WebhookStore;
 import io.policywebhooks.provider.Delivery;
 import io.policywebhooks.provider.Headers;
@@ -157,7 +157,7 @@ class Ten99PolicyWebhookTest {
             post(Ten99PolicyEvents.PROVIDER, body, headers).statusCode(200).body("event_id", equalTo(eventId))
                     .body("duplicate", equalTo(i > 0));
         }
-        assertEquals(1, count(dynamo, DynaliteResource.TABLES.events(), Tables.OBJECT_ID, policyId));
+        assertEquals(1, count(dynamo, DynaliteResource.TABLES.events(), Schema.OBJECT_ID, policyId));
         Map<String, AttributeValue> event = event(dynamo, eventId);
         assertEquals("4", event.get("deliveries").n());
         assertEquals("idem_first", s(event, "convoy_idempotency_key"), "the first delivery's headers, unindexed");
@@ -286,7 +286,7 @@ class Ten99PolicyWebhookTest {
 
         post(Ten99PolicyEvents.PROVIDER, body).statusCode(200).body("duplicate", equalTo(true)).body("event_id", equalTo("1099policy#" + id));
         assertEquals("ACTIVE", s(policy(dynamo, policyId), "status"));
-        assertEquals(1, count(dynamo, DynaliteResource.TABLES.events(), Tables.EVENT_ID, "1099policy#" + id));
+        assertEquals(1, count(dynamo, DynaliteResource.TABLES.events(), Schema.EVENT_ID, "1099policy#" + id));
     }
 
     @Test

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.store.Attributes;
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import io.policywebhooks.verticalinsure.VerticalInsureProvider;
 import io.policywebhooks.verticalinsure.VerticalInsureSignatureVerifier;
 import io.policywebhooks.verticalinsure.VerticalInsureSigner;
@@ -92,8 +92,8 @@ class ConcurrencyTest {
     void assertOneItemWithEveryDeliveryCounted(List<Outcome> outcomes, String eventId) {
         assertEquals(Collections.nCopies(THREADS, 200), outcomes.stream().map(Outcome::status).toList());
         assertEquals(1, outcomes.stream().filter(o -> !o.duplicate()).count(), "exactly one first delivery");
-        assertEquals(1, count(dynamo, DynaliteResource.TABLES.events(), Tables.EVENT_ID, eventId));
-        assertEquals(Integer.toString(THREADS), event(dynamo, eventId).get(Tables.DELIVERIES).n());
+        assertEquals(1, count(dynamo, DynaliteResource.TABLES.events(), Schema.EVENT_ID, eventId));
+        assertEquals(Integer.toString(THREADS), event(dynamo, eventId).get(Schema.DELIVERIES).n());
     }
 
     @Test

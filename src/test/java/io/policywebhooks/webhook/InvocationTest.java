@@ -28,7 +28,7 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 
 import io.policywebhooks.store.Attempt;
 import io.policywebhooks.store.FakeDynamoDb;
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import io.policywebhooks.store.WebhookStore;
 import io.policywebhooks.ten99policy.Ten99PolicyEvents;
 
@@ -152,7 +152,7 @@ class InvocationTest {
         FakeDynamoDb dynamo = new FakeDynamoDb(0);
         dynamo.writeMillis = 300; // the event write alone outlasts the 100 ms left for storage
         WebhookService service = new WebhookService(new WebhookStore(dynamo,
-                new Tables.Names("events", "policies", "assignments")),
+                new Schema.TableNames("events", "policies", "assignments")),
                 Clock.fixed(Instant.parse("2026-12-01T00:00:00Z"), ZoneOffset.UTC), 4096, AppConfig.DEFAULTS.metricsNamespace());
         Endpoint provider = new Endpoint(new Ten99PolicyProvider(), (body, headers) -> {
         });

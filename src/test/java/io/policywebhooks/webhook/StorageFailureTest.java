@@ -29,7 +29,7 @@ import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.FaultProxy;
 import io.policywebhooks.Signers;
 import io.policywebhooks.WebhookSigner;
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import io.policywebhooks.store.WebhookStore;
 import io.quarkus.test.junit.QuarkusTest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -78,7 +78,7 @@ class StorageFailureTest {
     @Test
     void missingTableGets503() {
         // The same flow and a real DynamoDB API, with table names that do not exist.
-        WebhookStore missing = new WebhookStore(dynamo, new Tables.Names("no-such-events", "no-such-policies",
+        WebhookStore missing = new WebhookStore(dynamo, new Schema.TableNames("no-such-events", "no-such-policies",
                 "no-such-assignments"));
         WebhookService service = new WebhookService(missing, Clock.systemUTC(), AppConfig.DEFAULTS.maxBodyBytes(), AppConfig.DEFAULTS.metricsNamespace());
         byte[] body = policyEvent("pl_" + UUID.randomUUID(), "policy.active", 1700000000);
@@ -90,7 +90,7 @@ class StorageFailureTest {
     @Test
     void aFailedStateWriteAloneGets503AndTheRedeliveryCompletesItOnce() {
         // The events table is there, the policies table is not: the event write succeeds, the state write fails.
-        WebhookStore stateFails = new WebhookStore(dynamo, new Tables.Names(DynaliteResource.TABLES.events(),
+        WebhookStore stateFails = new WebhookStore(dynamo, new Schema.TableNames(DynaliteResource.TABLES.events(),
                 "no-such-policies", "no-such-assignments"));
         WebhookService service = new WebhookService(stateFails, Clock.systemUTC(), AppConfig.DEFAULTS.maxBodyBytes(), AppConfig.DEFAULTS.metricsNamespace());
         String policyId = "pl_" + UUID.randomUUID();
@@ -100,7 +100,7 @@ class StorageFailureTest {
         String eventId = "1099policy#" + id;
         Outcome first = service.receive(providers.get("1099policy"), body, Headers.of(Map.of("X-Convoy-Signature", Ten99PolicySigner.signedNow(body))));
         assertEquals(503, first.status());
-        assertEquals("1", event(dynamo, eventId).get(Tables.DELIVERIES).n(), "the event write went through");
+        assertEquals("1", event(dynamo, eventId).get(Schema.DELIVERIES).n(), "the event write went through");
         assertTrue(policy(dynamo, policyId).isEmpty());
 
         // The provider's retry, through the Lambda HTTP path with the real tables, completes the state.
@@ -111,7 +111,7 @@ class StorageFailureTest {
         // Re-applying the already-applied event changes nothing.
         post(Ten99PolicyEvents.PROVIDER, body).statusCode(200).body("duplicate", equalTo(true));
         assertEquals(applied, policy(dynamo, policyId), "updated_at and every attribute unchanged");
-        assertEquals("3", event(dynamo, eventId).get(Tables.DELIVERIES).n());
+        assertEquals("3", event(dynamo, eventId).get(Schema.DELIVERIES).n());
     }
 
     @Test
@@ -153,7 +153,7 @@ class StorageFailureTest {
 
         for (byte[] body : deliveries) {
             String eventId = post(Ten99PolicyEvents.PROVIDER, body).extract().path("event_id");
-            assertEquals(1, count(dynamo, DynaliteResource.TABLES.events(), Tables.EVENT_ID, eventId));
+            assertEquals(1, count(dynamo, DynaliteResource.TABLES.events(), Schema.EVENT_ID, eventId));
         }
         newestStatus.forEach((policyId, status) -> {
             assertEquals(status, s(policy(dynamo, policyId), "status"), policyId);
@@ -173,6 +173,6 @@ class StorageFailureTest {
         FaultProxy.set(FaultProxy.Mode.UP);
         String eventId = post(provider, body, headers).statusCode(200).body("duplicate", equalTo(false))
                 .extract().path("event_id");
-        assertEquals("1", event(dynamo, eventId).get(Tables.DELIVERIES).n(), "stored once, by the retry");
+        assertEquals("1", event(dynamo, eventId).get(Schema.DELIVERIES).n(), "stored once, by the retry");
     }
 }

@@ -13,7 +13,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 
 import io.policywebhooks.store.StateUpdate;
-import io.policywebhooks.store.Tables;
+import io.policywebhooks.store.Schema;
 import io.policywebhooks.store.WebhookStore;
 import io.policywebhooks.webhook.BenchAccess;
 import io.policywebhooks.provider.Delivery;
@@ -62,7 +62,7 @@ public final class MinimalFunction implements RequestHandler<APIGatewayV2HTTPEve
     public MinimalFunction() {
         Map<String, String> env = System.getenv();
         this.store = new WebhookStore(client(env.get("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE")),
-                new Tables.Names(env.get("EVENTS_TABLE"), env.get("POLICIES_TABLE"), env.get("ASSIGNMENTS_TABLE")));
+                new Schema.TableNames(env.get("EVENTS_TABLE"), env.get("POLICIES_TABLE"), env.get("ASSIGNMENTS_TABLE")));
         System.out.println(READY);
     }
 

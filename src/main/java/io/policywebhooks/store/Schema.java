@@ -16,11 +16,12 @@ import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
- * The three tables: keys, indexes and attribute names. {@code template.yaml} declares the same tables for AWS;
- * {@code TemplateAgreementTest} proves the two agree, and local DynamoDB is created from {@link #all}.
+ * The schema of the three tables: their keys, indexes and the names of the attributes the shared code writes (a
+ * provider's own attributes are named in its package). {@code template.yaml} declares the same tables for AWS;
+ * {@code TemplateTablesTest} proves the two agree, and local DynamoDB is created from {@link #all}.
  */
-public final class Tables {
-    private Tables() {
+public final class Schema {
+    private Schema() {
     }
 
     // Events table
@@ -100,7 +101,7 @@ public final class Tables {
             EFFECTIVE_DATE, END_DATE);
 
     /** Table names, from EVENTS_TABLE, POLICIES_TABLE and ASSIGNMENTS_TABLE. */
-    public record Names(String events, String policies, String assignments) {
+    public record TableNames(String events, String policies, String assignments) {
     }
 
     private static final GlobalSecondaryIndex[] EVENTS_INDEXES = {
@@ -112,7 +113,7 @@ public final class Tables {
         index(ASSIGNMENTS_BY_CONTRACTOR, CONTRACTOR, ASSIGNMENT_ID, include(ASSIGNMENTS_BY_CONTRACTOR_ATTRIBUTES)),
         index(ASSIGNMENTS_BY_JOB, JOB, ASSIGNMENT_ID, keysOnly())};
 
-    public static List<CreateTableRequest> all(Names names) {
+    public static List<CreateTableRequest> all(TableNames names) {
         return List.of(
                 table(names.events(), EVENT_ID, EVENTS_INDEXES),
                 table(names.policies(), POLICY_ID, POLICIES_INDEXES),
