@@ -52,8 +52,8 @@ import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
  * {@code status} (an index key of the policies table, a projected attribute of the contractor index).
  *
  * <p>{@link WriteCost} turns each recorded write into units by DynamoDB's documented rules, once with the projections
- * of {@link Schema} ("after") and once with every index projecting ALL ("before", the tables until issue 14): the
- * same writes, so the difference is the projections alone. The table part is compared with the units dynalite
+ * of {@link Schema} ("after") and once with every index projecting ALL ("before", the baseline): the same
+ * writes, so the difference is the projections alone. The table part is compared with the units dynalite
  * reports (dynalite counts the table only, and reports nothing for a write whose condition failed).
  *
  * <p>Then section 5a ({@link #printStateEvents}): the state changes of the same writes and what publishing them costs.

@@ -31,7 +31,7 @@ import io.policywebhooks.provider.Delivery;
  */
 public final class Ten99PolicyEvents {
     public static final String PROVIDER = "1099policy";
-    // State and event attributes of this provider's own (the shared ones are in Tables)
+    // State and event attributes of this provider's own (the shared ones are in Schema)
     public static final String IS_ACTIVE = "is_active";
     public static final String QUOTE = "quote";
     public static final String PDF_URL = "pdf_url";

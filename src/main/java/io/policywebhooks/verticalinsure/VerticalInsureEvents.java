@@ -32,7 +32,7 @@ import io.policywebhooks.provider.Delivery;
  */
 public final class VerticalInsureEvents {
     public static final String PROVIDER = "vertical-insure";
-    // State and event attributes of this provider's own (the shared ones are in Tables)
+    // State and event attributes of this provider's own (the shared ones are in Schema)
     public static final String IS_TEST = "is_test";
     public static final String QUOTE_ID = "quote_id";
     public static final String POLICY_STATUS = "policy_status";

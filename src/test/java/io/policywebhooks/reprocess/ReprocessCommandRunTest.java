@@ -2,6 +2,7 @@ package io.policywebhooks.reprocess;
 
 import static io.policywebhooks.reprocess.EarlierMappings.*;
 import static io.policywebhooks.reprocess.ReprocessFixture.*;
+import static io.policywebhooks.store.AttributeValues.s;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -202,8 +202,4 @@ final class ReprocessFixture implements BeforeAllCallback, AfterAllCallback, Bef
         items.sort(Comparator.comparing(item -> item.get(key).s()));
         return items;
     }
-
-    static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
 }

@@ -53,7 +53,7 @@ class SendSamplesTest {
     @Inject
     WebhookProviders providers;
 
-    /** What the shared tests cover is what the application serves: one signer, with samples, per provider bean. */
+    /** What the shared tests cover is what the application serves: one signer, with samples, per provider it routes. */
     @Test
     void everyRegisteredProviderHasASignerAndSamples() throws Exception {
         assertEquals(providers.all().stream().map(e -> e.provider().name()).sorted().toList(),

@@ -108,7 +108,7 @@ public final class WriteCost {
                 .allMatch(key -> Objects.equals(old.get(key.attributeName()), now.get(key.attributeName())));
     }
 
-    /** The same table with every index projecting ALL: what the tables were before issue 14. */
+    /** The same table with every index projecting ALL: the baseline the projections are measured against. */
     public static CreateTableRequest withAllProjections(CreateTableRequest table) {
         List<GlobalSecondaryIndex> indexes = table.globalSecondaryIndexes().stream()
                 .map(index -> index.toBuilder()

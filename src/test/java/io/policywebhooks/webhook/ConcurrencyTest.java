@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Real concurrency against dynalite. Quarkus's test Lambda loop handles one request at a time, so these tests run
- * the receiving flow below it: the application's own {@link WebhookService} and provider beans, called from many
+ * the receiving flow below it: the application's own {@link WebhookService} and provider endpoints, called from many
  * threads at once (released together by a barrier). The conditional writes must keep each event one item with
  * every delivery counted, and each state at its newest event.
  */
