@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * template.yaml's state-change resources (docs/events.md): the streams, the pipes' delivery settings, the pipe
- * role's least privilege, the dead-letter queue and its alarm, the off switch. {@code StateEventsTest} checks what the
+ * role's least privilege, the dead-letter queue and its alarm, the off switch. {@code StateEventPipeTest} checks what the
  * pipes do to records; the alarm's notification is {@code TemplateAgreementTest}'s check of every alarm.
  */
 class StateEventsTemplateTest {

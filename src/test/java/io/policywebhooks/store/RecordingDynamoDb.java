@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * A DynamoDB client in front of a real one (dynalite) that sends the store's PutItem and UpdateItem and records each
  * with the item before and after it (consistent GetItems around the write) and whether its condition held. What a
  * DynamoDB stream would hold for the write follows from that: the cost benchmark prices the writes, and
- * {@code StateEventsTest} turns them into stream records. Each write also asks for
+ * {@code StateEventRun} turns them into stream records. Each write also asks for
  * {@code ReturnConsumedCapacity.INDEXES}, so the units the server reports are recorded too.
  */
 public final class RecordingDynamoDb implements DynamoDbClient {
