@@ -1,5 +1,6 @@
 package io.policywebhooks.deploy;
 
+import static io.policywebhooks.deploy.StateEventRun.passes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +17,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.policywebhooks.deploy.StateEventRun.Change;
+import io.policywebhooks.deploy.StateEventRun.Pipe;
 import io.policywebhooks.store.RecordingDynamoDb;
 import io.policywebhooks.store.Schema;
 import io.policywebhooks.ten99policy.Ten99PolicyEvents;
@@ -39,13 +42,13 @@ class StateEventPipeTest {
         // "name": "<$.dynamodb.NewImage.attribute.T>" (or OldImage for previous_status, Keys for the id)
         Pattern field = Pattern.compile("\"(\\w+)\": \"<\\$\\.dynamodb\\.(NewImage|OldImage|Keys)\\.(\\w+)\\.(\\w+)>\"");
         Map<String, String> typesWritten = new TreeMap<>();
-        for (StateEventRun.Change change : run.stateChanges()) {
+        for (Change change : run.stateChanges()) {
             if (change.write().after() != null) {
                 change.write().after().forEach((name, value) -> typesWritten.put(name, typeLetter(value)));
             }
         }
         Set<String> published = new TreeSet<>();
-        for (StateEventRun.Pipe pipe : run.pipesByTable.values()) {
+        for (Pipe pipe : run.pipesByTable.values()) {
             Matcher m = field.matcher(pipe.inputTemplate());
             int fields = 0;
             while (m.find()) {
@@ -81,20 +84,20 @@ class StateEventPipeTest {
 
     @Test
     void theFilterLetsInsertsAndUpdatesThroughAndNeverARemoval() throws Exception {
-        for (Map.Entry<String, StateEventRun.Pipe> entry : run.pipesByTable.entrySet()) {
-            StateEventRun.Pipe pipe = entry.getValue();
+        for (Map.Entry<String, Pipe> entry : run.pipesByTable.entrySet()) {
+            Pipe pipe = entry.getValue();
             Map<String, AttributeValue> item = run.stateChanges().stream()
                     .filter(c -> c.write().table().equals(entry.getKey()) && c.write().after() != null)
                     .map(c -> c.write().after()).findFirst().orElseThrow();
             String keyName = entry.getKey().equals(run.tables.policies()) ? Schema.POLICY_ID : Schema.ASSIGNMENT_ID;
             ObjectNode removal = run.stream.removal(entry.getKey(), keyName, item);
-            assertFalse(StateEventRun.passes(pipe, removal), pipe.detailType() + ": a REMOVE record is dropped");
+            assertFalse(passes(pipe, removal), pipe.detailType() + ": a REMOVE record is dropped");
             ObjectNode insert = run.stream.of(new RecordingDynamoDb.Write(entry.getKey(), keyName, "UpdateItem", null,
                     item, true, null), 0);
-            assertTrue(StateEventRun.passes(pipe, insert), pipe.detailType() + ": an INSERT passes");
+            assertTrue(passes(pipe, insert), pipe.detailType() + ": an INSERT passes");
             ObjectNode modify = run.stream.of(new RecordingDynamoDb.Write(entry.getKey(), keyName, "UpdateItem", item,
                     with(item, Schema.UPDATED_AT, "2026-12-01T00:00:00Z"), true, null), 0);
-            assertTrue(StateEventRun.passes(pipe, modify), pipe.detailType() + ": a MODIFY passes");
+            assertTrue(passes(pipe, modify), pipe.detailType() + ": a MODIFY passes");
         }
     }
 

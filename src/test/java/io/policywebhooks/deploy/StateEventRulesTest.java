@@ -1,5 +1,10 @@
 package io.policywebhooks.deploy;
 
+import static io.policywebhooks.deploy.StateEventRun.JSON;
+import static io.policywebhooks.deploy.StateEventRun.blocks;
+import static io.policywebhooks.deploy.StateEventRun.previous;
+import static io.policywebhooks.deploy.StateEventRun.schemas;
+import static io.policywebhooks.deploy.StateEventRun.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.ValidationMessage;
 
+import io.policywebhooks.deploy.StateEventRun.Change;
 import io.policywebhooks.verticalinsure.VerticalInsureEvents;
 import software.amazon.event.ruler.Machine;
 
@@ -29,14 +35,14 @@ class StateEventRulesTest {
 
     @Test
     void theDocumentedRulesMatchWhatTheyDescribeAndNothingElse() throws Exception {
-        Map<String, String> rules = StateEventRun.blocks("rule");
+        Map<String, String> rules = blocks("rule");
         assertEquals(Set.of("policy-cancelled", "assignment-became-active", "one-provider"), rules.keySet());
-        List<JsonNode> events = run.stateChanges().stream().map(StateEventRun.Change::event).filter(e -> e != null).toList();
+        List<JsonNode> events = run.stateChanges().stream().map(Change::event).filter(e -> e != null).toList();
 
         Predicate<JsonNode> cancelledPolicy = e -> e.path("detail-type").asText().equals("Policy State Changed")
-                && StateEventRun.status(e).equals("CANCELLED") && !StateEventRun.previous(e).equals("CANCELLED");
+                && status(e).equals("CANCELLED") && !previous(e).equals("CANCELLED");
         Predicate<JsonNode> assignmentBecameActive = e -> e.path("detail-type").asText()
-                .equals("Assignment State Changed") && StateEventRun.status(e).equals("ACTIVE") && !StateEventRun.previous(e).equals("ACTIVE");
+                .equals("Assignment State Changed") && status(e).equals("ACTIVE") && !previous(e).equals("ACTIVE");
         Predicate<JsonNode> verticalInsure = e -> e.path("detail").path("provider").asText()
                 .equals(VerticalInsureEvents.PROVIDER);
         Map<String, Predicate<JsonNode>> meaning = Map.of("policy-cancelled", cancelledPolicy,
@@ -61,24 +67,24 @@ class StateEventRulesTest {
                     + ") and must not (" + unmatched + ")");
         }
         // The cases that make the rules' anything-but matter happened: a repeated cancellation, active again.
-        assertTrue(events.stream().anyMatch(e -> StateEventRun.status(e).equals("CANCELLED") && StateEventRun.previous(e).equals("CANCELLED")));
+        assertTrue(events.stream().anyMatch(e -> status(e).equals("CANCELLED") && previous(e).equals("CANCELLED")));
         assertTrue(events.stream().anyMatch(e -> e.path("detail-type").asText().equals("Assignment State Changed")
-                && StateEventRun.status(e).equals("ACTIVE") && StateEventRun.previous(e).equals("ACTIVE")));
-        assertTrue(events.stream().anyMatch(e -> StateEventRun.status(e).equals("ACTIVE") && StateEventRun.previous(e).equals("CANCELLED")));
+                && status(e).equals("ACTIVE") && previous(e).equals("ACTIVE")));
+        assertTrue(events.stream().anyMatch(e -> status(e).equals("ACTIVE") && previous(e).equals("CANCELLED")));
     }
 
     @Test
     void theDocumentedExampleFollowsItsSchemaAndItsRule() throws Exception {
-        Map<String, String> examples = StateEventRun.blocks("example");
+        Map<String, String> examples = blocks("example");
         assertFalse(examples.isEmpty());
-        Map<String, JsonSchema> schemas = StateEventRun.schemas();
+        Map<String, JsonSchema> schemas = schemas();
         for (Map.Entry<String, String> example : examples.entrySet()) {
-            JsonNode event = StateEventRun.JSON.readTree(example.getValue());
+            JsonNode event = JSON.readTree(example.getValue());
             assertEquals(example.getKey(), event.path("detail-type").asText());
             Set<ValidationMessage> errors = schemas.get(example.getKey()).validate(event.path("detail"));
             assertTrue(errors.isEmpty(), example.getKey() + ": " + errors);
             Machine machine = new Machine();
-            machine.addRule("policy-cancelled", StateEventRun.blocks("rule").get("policy-cancelled"));
+            machine.addRule("policy-cancelled", blocks("rule").get("policy-cancelled"));
             assertEquals(List.of("policy-cancelled"), machine.rulesForJSONEvent(event.toString()),
                     "the example is what policy-cancelled matches");
         }

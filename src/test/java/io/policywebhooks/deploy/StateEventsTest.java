@@ -1,5 +1,10 @@
 package io.policywebhooks.deploy;
 
+import static io.policywebhooks.deploy.StateEventRun.VI_BOUND_ID;
+import static io.policywebhooks.deploy.StateEventRun.VI_REPLACEMENT_ID;
+import static io.policywebhooks.deploy.StateEventRun.previous;
+import static io.policywebhooks.deploy.StateEventRun.schemas;
+import static io.policywebhooks.deploy.StateEventRun.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -19,6 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.ValidationMessage;
 
+import io.policywebhooks.deploy.StateEventRun.Change;
 import io.policywebhooks.store.RecordingDynamoDb;
 import io.policywebhooks.store.Schema;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -33,10 +39,10 @@ class StateEventsTest {
 
     @Test
     void everyAppliedStateWriteBecomesExactlyOneEventThatFollowsTheSchema() throws Exception {
-        Map<String, JsonSchema> schemas = StateEventRun.schemas();
+        Map<String, JsonSchema> schemas = schemas();
         int events = 0;
         Set<String> kinds = new TreeSet<>();
-        for (StateEventRun.Change change : run.stateChanges()) {
+        for (Change change : run.stateChanges()) {
             RecordingDynamoDb.Write write = change.write();
             if (!write.applied()) {
                 continue;
@@ -73,20 +79,20 @@ class StateEventsTest {
                 "Policy State Changed INSERT", "Policy State Changed MODIFY"), kinds, "both kinds, new and changed");
         assertTrue(events >= 10, "events checked: " + events);
         List<JsonNode> lifecycle = run.stateChanges().stream().filter(c -> c.scenario().startsWith("lifecycle"))
-                .map(StateEventRun.Change::event).toList();
-        assertEquals(List.of(StateEventRun.VI_BOUND_ID + " PENDING", StateEventRun.VI_BOUND_ID + " ACTIVE", StateEventRun.VI_REPLACEMENT_ID + " ACTIVE",
-                StateEventRun.VI_BOUND_ID + " SUPERSEDED"), lifecycle.stream().map(e -> e.path("detail").path("policy_id").asText()
-                        + " " + StateEventRun.status(e)).toList(), "the endorsement lifecycle, one event per change");
-        assertEquals(StateEventRun.VI_REPLACEMENT_ID, lifecycle.get(3).path("detail").path("superseded_by").asText());
-        assertEquals("ACTIVE", StateEventRun.previous(lifecycle.get(3)));
+                .map(Change::event).toList();
+        assertEquals(List.of(VI_BOUND_ID + " PENDING", VI_BOUND_ID + " ACTIVE", VI_REPLACEMENT_ID + " ACTIVE",
+                VI_BOUND_ID + " SUPERSEDED"), lifecycle.stream().map(e -> e.path("detail").path("policy_id").asText()
+                        + " " + status(e)).toList(), "the endorsement lifecycle, one event per change");
+        assertEquals(VI_REPLACEMENT_ID, lifecycle.get(3).path("detail").path("superseded_by").asText());
+        assertEquals("ACTIVE", previous(lifecycle.get(3)));
     }
 
     @Test
     void aRedeliveredOrStaleEventChangesNoStateAndSoPublishesNothing() {
-        List<StateEventRun.Change> refused = run.stateChanges().stream()
+        List<Change> refused = run.stateChanges().stream()
                 .filter(c -> c.scenario().startsWith("redelivery") || c.scenario().startsWith("stale")).toList();
         assertTrue(refused.size() >= 6, "redeliveries and stale events with a state write: " + refused.size());
-        for (StateEventRun.Change change : refused) {
+        for (Change change : refused) {
             assertFalse(change.write().applied(), change.scenario() + ": the ordering guard refuses it");
             assertEquals(change.write().before(), change.write().after(), change.scenario() + ": item unchanged");
             assertNull(change.record(), change.scenario() + ": no stream record");
@@ -100,7 +106,7 @@ class StateEventsTest {
     /** The replay docs/events.md describes: touching an item publishes its current state again. */
     @Test
     void touchingAnItemAsTheReplayDoesPublishesItsCurrentState() {
-        StateEventRun.Change last = run.stateChanges().stream().filter(c -> c.event() != null
+        Change last = run.stateChanges().stream().filter(c -> c.event() != null
                 && c.write().table().equals(run.tables.policies())).reduce((a, b) -> b).orElseThrow();
         String policyId = last.write().after().get(Schema.POLICY_ID).s();
         List<RecordingDynamoDb.Write> writes = run.recorder.record(() -> run.recorder.updateItem(b -> b
@@ -109,7 +115,7 @@ class StateEventsTest {
                 .updateExpression("SET republished_at = :now")
                 .conditionExpression("attribute_exists(policy_id)")
                 .expressionAttributeValues(Map.of(":now", AttributeValue.fromS(Instant.now().toString())))));
-        StateEventRun.Change touched = run.change("replay", writes.get(0));
+        Change touched = run.change("replay", writes.get(0));
         assertNotNull(touched.event(), "the touch is a MODIFY the pipe publishes");
         JsonNode detail = touched.event().path("detail");
         JsonNode previous = last.event().path("detail");

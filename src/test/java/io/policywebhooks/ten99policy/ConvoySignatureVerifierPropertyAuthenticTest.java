@@ -1,5 +1,13 @@
 package io.policywebhooks.ten99policy;
 
+import static io.policywebhooks.ten99policy.ConvoyRequests.CLOCK;
+import static io.policywebhooks.ten99policy.ConvoyRequests.NOW;
+import static io.policywebhooks.ten99policy.ConvoyRequests.OTHER_NAMES;
+import static io.policywebhooks.ten99policy.ConvoyRequests.SIG;
+import static io.policywebhooks.ten99policy.ConvoyRequests.TOLERANCE;
+import static io.policywebhooks.ten99policy.ConvoyRequests.concat;
+import static io.policywebhooks.ten99policy.ConvoyRequests.secrets;
+import static io.policywebhooks.ten99policy.ConvoyRequests.signedHeaders;
 import static io.policywebhooks.webhook.Gen.show;
 import static io.policywebhooks.webhook.Gen.w;
 import static io.policywebhooks.webhook.PropertyCheck.forAll;
@@ -13,6 +21,7 @@ import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 
+import io.policywebhooks.ten99policy.ConvoyRequests.Form;
 import io.policywebhooks.provider.Headers;
 import io.policywebhooks.provider.InvalidSignatureException;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier.Encoding;
@@ -26,28 +35,28 @@ import io.policywebhooks.ten99policy.ConvoySignatureVerifier.Hash;
 class ConvoySignatureVerifierPropertyAuthenticTest {
     @Test
     void authenticSignaturesAlwaysVerify() {
-        Map<ConvoyRequests.Form, Integer> forms = new TreeMap<>();
+        Map<Form, Integer> forms = new TreeMap<>();
         int tries = forAll(1000, g -> {
-            List<String> secrets = ConvoyRequests.secrets(g, List.of());
+            List<String> secrets = secrets(g, List.of());
             String secret = g.pick(secrets);
             Hash hash = g.pick(Hash.class);
             Encoding encoding = g.pick(Encoding.class);
-            long tolerance = g.frequency(w(1, () -> 0L), w(1, () -> 1L), w(6, () -> ConvoyRequests.TOLERANCE),
+            long tolerance = g.frequency(w(1, () -> 0L), w(1, () -> 1L), w(6, () -> TOLERANCE),
                     w(2, () -> g.between(0L, 3600L)));
-            long t = ConvoyRequests.NOW + g.frequency(w(1, () -> -tolerance), w(1, () -> tolerance),
+            long t = NOW + g.frequency(w(1, () -> -tolerance), w(1, () -> tolerance),
                     w(6, () -> g.between(-tolerance, tolerance)));
-            ConvoyRequests.Form form = g.pick(ConvoyRequests.Form.class);
+            Form form = g.pick(Form.class);
             byte[] body = g.body();
-            if (form == ConvoyRequests.Form.SIMPLE && ConvoySignatureVerifier.looksTimestamped(body)) {
+            if (form == Form.SIMPLE && ConvoySignatureVerifier.looksTimestamped(body)) {
                 // refused on purpose in the simple form (ConvoySignatureVerifierPropertyRefusalTest); JSON never is
-                body = ConvoyRequests.concat(new byte[] {'{'}, body);
+                body = concat(new byte[] {'{'}, body);
             }
             forms.merge(form, 1, Integer::sum);
-            Map<String, String> map = ConvoyRequests.signedHeaders(g, form, secret, t, body, hash, encoding);
+            Map<String, String> map = signedHeaders(g, form, secret, t, body, hash, encoding);
             for (int i = g.between(0, 2); i > 0; i--) {
-                map.put(g.pick(ConvoyRequests.OTHER_NAMES), g.string(30));
+                map.put(g.pick(OTHER_NAMES), g.string(30));
             }
-            ConvoySignatureVerifier verifier = new ConvoySignatureVerifier(secrets, hash, encoding, tolerance, ConvoyRequests.CLOCK);
+            ConvoySignatureVerifier verifier = new ConvoySignatureVerifier(secrets, hash, encoding, tolerance, CLOCK);
             Headers headers = g.headers(map);
             try {
                 verifier.verify(body, headers);
@@ -57,7 +66,7 @@ class ConvoySignatureVerifierPropertyAuthenticTest {
             }
         });
         if (tries >= 500) {
-            assertEquals(ConvoyRequests.Form.values().length, forms.size(), forms.toString());
+            assertEquals(Form.values().length, forms.size(), forms.toString());
         }
     }
 
@@ -68,15 +77,15 @@ class ConvoySignatureVerifierPropertyAuthenticTest {
             Hash hash = g.pick(Hash.class);
             Encoding encoding = g.pick(Encoding.class);
             byte[] body = g.body();
-            List<String> elements = new ArrayList<>(List.of("t=" + ConvoyRequests.NOW,
-                    "v1=" + Ten99PolicySigner.signWithTimestamp(secret, ConvoyRequests.NOW, body, hash, encoding)));
+            List<String> elements = new ArrayList<>(List.of("t=" + NOW,
+                    "v1=" + Ten99PolicySigner.signWithTimestamp(secret, NOW, body, hash, encoding)));
             if (g.chance(0.5)) {
                 Collections.reverse(elements);
             }
             elements.add(0, "v0=" + g.randomHex(g.between(0, 32)));
-            Map<String, String> map = Map.of(ConvoyRequests.SIG, String.join(", ", elements));
+            Map<String, String> map = Map.of(SIG, String.join(", ", elements));
             try {
-                new ConvoySignatureVerifier(List.of(secret), hash, encoding, ConvoyRequests.TOLERANCE, ConvoyRequests.CLOCK).verify(body,
+                new ConvoySignatureVerifier(List.of(secret), hash, encoding, TOLERANCE, CLOCK).verify(body,
                         g.headers(map));
             } catch (InvalidSignatureException e) {
                 throw new AssertionError("authentic request rejected (" + e.getMessage() + "): " + show(map), e);

@@ -1,5 +1,14 @@
 package io.policywebhooks.ten99policy;
 
+import static io.policywebhooks.ten99policy.ConvoyRequests.CLOCK;
+import static io.policywebhooks.ten99policy.ConvoyRequests.NOW;
+import static io.policywebhooks.ten99policy.ConvoyRequests.REASONS;
+import static io.policywebhooks.ten99policy.ConvoyRequests.SIG;
+import static io.policywebhooks.ten99policy.ConvoyRequests.TOLERANCE;
+import static io.policywebhooks.ten99policy.ConvoyRequests.TS;
+import static io.policywebhooks.ten99policy.ConvoyRequests.rejection;
+import static io.policywebhooks.ten99policy.ConvoyRequests.secrets;
+import static io.policywebhooks.ten99policy.ConvoyRequests.signedHeaders;
 import static io.policywebhooks.webhook.Gen.show;
 import static io.policywebhooks.webhook.Gen.w;
 import static io.policywebhooks.webhook.PropertyCheck.forAll;
@@ -16,6 +25,7 @@ import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 
+import io.policywebhooks.ten99policy.ConvoyRequests.Form;
 import io.policywebhooks.provider.Headers;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier.Encoding;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier.Hash;
@@ -31,14 +41,13 @@ class ConvoySignatureVerifierPropertyTest {
             "whsec_" + randomHex(24),
             randomHex(16));
 
-
     @Test
     void arbitraryHeadersAndBodiesNeverVerifyWithoutTheSecretAndOnlyThrowInvalidSignature() {
         Map<String, Integer> reasons = new TreeMap<>();
         List<ConvoySignatureVerifier> verifiers = new ArrayList<>();
         for (Hash hash : Hash.values()) {
             for (Encoding encoding : Encoding.values()) {
-                verifiers.add(new ConvoySignatureVerifier(UNKNOWN_SECRETS, hash, encoding, ConvoyRequests.TOLERANCE, ConvoyRequests.CLOCK));
+                verifiers.add(new ConvoySignatureVerifier(UNKNOWN_SECRETS, hash, encoding, TOLERANCE, CLOCK));
             }
         }
         int tries = forAll(1000, g -> {
@@ -46,14 +55,14 @@ class ConvoySignatureVerifierPropertyTest {
             Headers headers = g.headers(map);
             byte[] body = g.body();
             for (ConvoySignatureVerifier verifier : verifiers) {
-                String reason = ConvoyRequests.rejection(verifier, body, headers, map);
+                String reason = rejection(verifier, body, headers, map);
                 reasons.merge(reason, 1, Integer::sum);
             }
         });
         if (tries >= 500) {
             // the generators reach every branch of the parser, the HMAC comparison most of all
             int total = reasons.values().stream().mapToInt(Integer::intValue).sum();
-            for (String reason : ConvoyRequests.REASONS) {
+            for (String reason : REASONS) {
                 int minimum = reason.equals("signature mismatch") ? total / 10 : total / 200;
                 assertTrue(reasons.getOrDefault(reason, 0) >= minimum, "too few '" + reason + "': " + reasons);
             }
@@ -63,48 +72,48 @@ class ConvoySignatureVerifierPropertyTest {
     @Test
     void signaturesMadeWithADifferentSecretNeverVerify() {
         forAll(1000, g -> {
-            List<String> configured = ConvoyRequests.secrets(g, List.of());
+            List<String> configured = secrets(g, List.of());
             List<String> others = new ArrayList<>();
             for (int i = g.between(1, 3); i > 0; i--) {
                 others.add(g.secretOtherThan(configured));
             }
             Hash hash = g.pick(Hash.class);
             Encoding encoding = g.pick(Encoding.class);
-            long t = ConvoyRequests.NOW + g.between(-ConvoyRequests.TOLERANCE, ConvoyRequests.TOLERANCE);
+            long t = NOW + g.between(-TOLERANCE, TOLERANCE);
             byte[] body = g.body();
-            ConvoyRequests.Form form = g.pick(ConvoyRequests.Form.class);
+            Form form = g.pick(Form.class);
             Map<String, String> map = new HashMap<>();
             switch (form) {
                 case DOCUMENTED -> {
-                    map.put(g.caseVariant(ConvoyRequests.TS), Long.toString(t));
-                    map.put(g.caseVariant(ConvoyRequests.SIG), Ten99PolicySigner.signWithTimestamp(g.pick(others), t, body,
+                    map.put(g.caseVariant(TS), Long.toString(t));
+                    map.put(g.caseVariant(SIG), Ten99PolicySigner.signWithTimestamp(g.pick(others), t, body,
                             hash, encoding));
                 }
-                case ADVANCED -> map.put(g.caseVariant(ConvoyRequests.SIG),
+                case ADVANCED -> map.put(g.caseVariant(SIG),
                         Ten99PolicySigner.signAdvanced(others, t, body, hash, encoding));
-                case SIMPLE -> map.put(g.caseVariant(ConvoyRequests.SIG),
+                case SIMPLE -> map.put(g.caseVariant(SIG),
                         Ten99PolicySigner.signSimple(g.pick(others), body, hash, encoding));
             }
-            ConvoySignatureVerifier verifier = new ConvoySignatureVerifier(configured, hash, encoding, ConvoyRequests.TOLERANCE,
-                    ConvoyRequests.CLOCK);
-            assertEquals("signature mismatch", ConvoyRequests.rejection(verifier, body, g.headers(map), map), form.name());
+            ConvoySignatureVerifier verifier = new ConvoySignatureVerifier(configured, hash, encoding, TOLERANCE,
+                    CLOCK);
+            assertEquals("signature mismatch", rejection(verifier, body, g.headers(map), map), form.name());
         });
     }
 
     @Test
     void aSignatureOverOneBodyNeverVerifiesAnother() {
         forAll(1000, g -> {
-            List<String> secrets = ConvoyRequests.secrets(g, List.of());
+            List<String> secrets = secrets(g, List.of());
             String secret = g.pick(secrets);
             Hash hash = g.pick(Hash.class);
             Encoding encoding = g.pick(Encoding.class);
-            long t = ConvoyRequests.NOW + g.between(-ConvoyRequests.TOLERANCE, ConvoyRequests.TOLERANCE);
+            long t = NOW + g.between(-TOLERANCE, TOLERANCE);
             byte[] signed = g.body();
             byte[] delivered = g.bodyOtherThan(signed);
-            ConvoyRequests.Form form = g.pick(ConvoyRequests.Form.class);
-            Map<String, String> map = ConvoyRequests.signedHeaders(g, form, secret, t, signed, hash, encoding);
-            ConvoySignatureVerifier verifier = new ConvoySignatureVerifier(secrets, hash, encoding, ConvoyRequests.TOLERANCE, ConvoyRequests.CLOCK);
-            assertEquals("signature mismatch", ConvoyRequests.rejection(verifier, delivered, g.headers(map), map),
+            Form form = g.pick(Form.class);
+            Map<String, String> map = signedHeaders(g, form, secret, t, signed, hash, encoding);
+            ConvoySignatureVerifier verifier = new ConvoySignatureVerifier(secrets, hash, encoding, TOLERANCE, CLOCK);
+            assertEquals("signature mismatch", rejection(verifier, delivered, g.headers(map), map),
                     form + " signed " + show(signed) + " headers " + show(map));
         });
     }
@@ -115,23 +124,23 @@ class ConvoySignatureVerifierPropertyTest {
             String secret = g.secret();
             Hash hash = g.pick(Hash.class);
             Encoding encoding = g.pick(Encoding.class);
-            long signedAt = ConvoyRequests.NOW + g.between(-ConvoyRequests.TOLERANCE, ConvoyRequests.TOLERANCE);
+            long signedAt = NOW + g.between(-TOLERANCE, TOLERANCE);
             long claimed = signedAt;
             while (claimed == signedAt) {
-                claimed = ConvoyRequests.NOW + g.between(-ConvoyRequests.TOLERANCE, ConvoyRequests.TOLERANCE);
+                claimed = NOW + g.between(-TOLERANCE, TOLERANCE);
             }
             byte[] body = g.body();
             String sig = Ten99PolicySigner.signWithTimestamp(secret, signedAt, body, hash, encoding);
             Map<String, String> map = new HashMap<>();
             if (g.chance(0.5)) {
-                map.put(g.caseVariant(ConvoyRequests.TS), Long.toString(claimed));
-                map.put(g.caseVariant(ConvoyRequests.SIG), sig);
+                map.put(g.caseVariant(TS), Long.toString(claimed));
+                map.put(g.caseVariant(SIG), sig);
             } else {
-                map.put(g.caseVariant(ConvoyRequests.SIG), "t=" + claimed + ",v1=" + sig);
+                map.put(g.caseVariant(SIG), "t=" + claimed + ",v1=" + sig);
             }
-            ConvoySignatureVerifier verifier = new ConvoySignatureVerifier(List.of(secret), hash, encoding, ConvoyRequests.TOLERANCE,
-                    ConvoyRequests.CLOCK);
-            assertEquals("signature mismatch", ConvoyRequests.rejection(verifier, body, g.headers(map), map));
+            ConvoySignatureVerifier verifier = new ConvoySignatureVerifier(List.of(secret), hash, encoding, TOLERANCE,
+                    CLOCK);
+            assertEquals("signature mismatch", rejection(verifier, body, g.headers(map), map));
         });
     }
 
@@ -144,13 +153,13 @@ class ConvoySignatureVerifierPropertyTest {
             long tolerance = g.between(0, 3600);
             long distance = tolerance + g.frequency(w(3, () -> 1L), w(3, () -> g.between(2L, 600L)),
                     w(2, () -> g.between(601L, 10L * 365 * 86400)));
-            long t = g.chance(0.5) || ConvoyRequests.NOW - distance < 0 ? ConvoyRequests.NOW + distance : ConvoyRequests.NOW - distance;
+            long t = g.chance(0.5) || NOW - distance < 0 ? NOW + distance : NOW - distance;
             byte[] body = g.body();
-            Map<String, String> map = ConvoyRequests.signedHeaders(g, g.pick(ConvoyRequests.Form.DOCUMENTED, ConvoyRequests.Form.ADVANCED), secret, t, body, hash,
+            Map<String, String> map = signedHeaders(g, g.pick(Form.DOCUMENTED, Form.ADVANCED), secret, t, body, hash,
                     encoding);
             ConvoySignatureVerifier verifier = new ConvoySignatureVerifier(List.of(secret), hash, encoding, tolerance,
-                    ConvoyRequests.CLOCK);
-            assertEquals("timestamp outside tolerance", ConvoyRequests.rejection(verifier, body, g.headers(map), map),
+                    CLOCK);
+            assertEquals("timestamp outside tolerance", rejection(verifier, body, g.headers(map), map),
                     "t=" + t + " tolerance=" + tolerance + " headers " + show(map));
         });
     }
