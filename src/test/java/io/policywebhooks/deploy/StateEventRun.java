@@ -49,7 +49,6 @@ import io.policywebhooks.webhook.Endpoint;
 import io.policywebhooks.webhook.Outcome;
 import io.policywebhooks.webhook.WebhookService;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.event.ruler.Machine;
 
 /**
