@@ -13,8 +13,8 @@ import java.util.function.Predicate;
 
 import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.bench.EndToEndLoad.Sample;
-import io.policywebhooks.bench.LoadKit.Answer;
-import io.policywebhooks.bench.LoadKit.Event;
+import io.policywebhooks.bench.LoadRequests.Answer;
+import io.policywebhooks.bench.LoadRequests.Event;
 import io.policywebhooks.store.Schema;
 import io.policywebhooks.verticalinsure.VerticalInsureEvents;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -94,7 +94,7 @@ final class EndToEndChecks {
             Function<Event, Answer> toMinimal) {
         List<String> differences = new ArrayList<>();
         for (long n = 0; n < 2; n++) {
-            Event event = LoadKit.event(n);
+            Event event = LoadRequests.event(n);
             Answer receiverAnswer = toReceiver.apply(event);
             Answer minimalAnswer = toMinimal.apply(event);
             if (receiverAnswer.status() != 200 || minimalAnswer.status() != 200) {

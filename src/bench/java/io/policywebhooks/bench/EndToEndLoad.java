@@ -15,8 +15,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.policywebhooks.DynaliteResource;
 import io.policywebhooks.bench.EndToEndChecks.MinimalCheck;
-import io.policywebhooks.bench.LoadKit.Answer;
-import io.policywebhooks.bench.LoadKit.Event;
+import io.policywebhooks.bench.LoadRequests.Answer;
+import io.policywebhooks.bench.LoadRequests.Event;
 import io.policywebhooks.it.LambdaArtifact;
 import io.policywebhooks.store.Schema;
 
@@ -169,7 +169,7 @@ public final class EndToEndLoad {
         Options options = Options.parse(args);
         System.out.println("# End to end: packaged function (JVM build, native executable) vs bare DynamoDB writes, "
                 + "loopback dynalite");
-        System.out.println("machine: " + LoadKit.machine());
+        System.out.println("machine: " + Measures.machine());
         System.out.println("options: " + options);
         List<String> artifacts = options.artifacts();
         Path nativeExecutable = artifacts == null || artifacts.contains("native")
@@ -184,7 +184,7 @@ public final class EndToEndLoad {
             System.out.println();
             System.out.println("# Artifact: " + (artifact.equals("native") ? "native executable " + nativeExecutable
                     : "JVM build, target/function.zip"));
-            System.out.println("load average before: " + LoadKit.loadAverage());
+            System.out.println("load average before: " + Measures.loadAverage());
             medians.put(artifact, new EndToEndLoad(options, artifact.equals("native") ? nativeExecutable : null).run());
         }
         System.out.println();
@@ -252,7 +252,7 @@ public final class EndToEndLoad {
             measureLevel(level, operations);
         }
         probe(operations);
-        System.out.println("load average after: " + LoadKit.loadAverage());
+        System.out.println("load average after: " + Measures.loadAverage());
     }
 
     private void warmUpFunctions(int concurrency, EndToEndOperations operations) throws InterruptedException {
@@ -298,7 +298,7 @@ public final class EndToEndLoad {
     /** Reads back what the functions stored, then reports; returns the report's rows of medians. */
     private List<String> verifyAndReport(LoadKit.Dynalite db, LambdaArtifact function, EndToEndOperations operations)
             throws Exception {
-        Map<String, Double> inProcess = LoadKit.requestDurations(function.output());
+        Map<String, Double> inProcess = LoadRequests.requestDurations(function.output());
         int bareOk = (int) phases.samples(kind -> kind.startsWith("bare")).stream().filter(Sample::ok).count();
         Verification verification = verify(db, phases.samples("receiver"::equals), bareOk);
         MinimalCheck minimalCheck = EndToEndChecks.verifyMinimal(db, phases.samples("minimal"::equals));
@@ -321,7 +321,7 @@ public final class EndToEndLoad {
             return new Sample(answer.nanos(), false, answer.status(), event, null, false,
                     answer.status() + " " + answer.body());
         }
-        JsonNode body = LoadKit.json(answer.body());
+        JsonNode body = LoadRequests.json(answer.body());
         String id = body == null || !body.hasNonNull("event_id") ? null : body.get("event_id").asText();
         answered.accept(id, body);
         boolean duplicate = body != null && body.path("duplicate").asBoolean(false);

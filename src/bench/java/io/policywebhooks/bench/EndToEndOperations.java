@@ -17,8 +17,8 @@ import java.util.function.LongFunction;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.policywebhooks.bench.EndToEndLoad.Sample;
-import io.policywebhooks.bench.LoadKit.Answer;
-import io.policywebhooks.bench.LoadKit.Event;
+import io.policywebhooks.bench.LoadRequests.Answer;
+import io.policywebhooks.bench.LoadRequests.Event;
 import io.policywebhooks.store.WebhookStore;
 import io.policywebhooks.provider.Delivery;
 import io.policywebhooks.provider.Headers;
@@ -38,7 +38,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  */
 final class EndToEndOperations implements AutoCloseable {
     private final AtomicLong sequence = new AtomicLong();
-    private final HttpClient http = LoadKit.http();
+    private final HttpClient http = LoadRequests.http();
     /** The receiver's and the minimal function's Runtime API ports. */
     private final int port;
     private final int minimalPort;
@@ -69,8 +69,8 @@ final class EndToEndOperations implements AutoCloseable {
 
     /** A distinct event of the next provider, signed now, sent through the Runtime API to the function. */
     Sample receiver(long n) {
-        Event event = LoadKit.event(sequence.getAndIncrement());
-        return EndToEndLoad.receiverSample(event, LoadKit.send(http, LoadKit.request(port, event)));
+        Event event = LoadRequests.event(sequence.getAndIncrement());
+        return EndToEndLoad.receiverSample(event, LoadRequests.send(http, LoadRequests.request(port, event)));
     }
 
     /**
@@ -78,8 +78,8 @@ final class EndToEndOperations implements AutoCloseable {
      * function; its answer carries the event id and the in-process time.
      */
     Sample minimal(long n) {
-        Event event = LoadKit.event(sequence.getAndIncrement());
-        Answer answer = LoadKit.send(http, LoadKit.request(minimalPort, event));
+        Event event = LoadRequests.event(sequence.getAndIncrement());
+        Answer answer = LoadRequests.send(http, LoadRequests.request(minimalPort, event));
         return EndToEndLoad.sample(event, answer, (id, body) -> {
             if (id != null && body.has("duration_ms")) {
                 minimalInProcess.put(id, body.get("duration_ms").asDouble());
@@ -89,7 +89,7 @@ final class EndToEndOperations implements AutoCloseable {
 
     /** The same two writes the receiver makes for such an event, built before the clock starts, sent bare. */
     Sample bareWrites(long n) {
-        Event event = LoadKit.event(sequence.getAndIncrement());
+        Event event = LoadRequests.event(sequence.getAndIncrement());
         Instant now = Instant.now();
         Delivery delivery = Mapping.of(Providers.named(event.provider()), event.body(), Headers.of(Map.of()), now)
                 .delivery();
@@ -133,17 +133,17 @@ final class EndToEndOperations implements AutoCloseable {
 
     /** The same to the function behind the Runtime API at {@code functionPort}. */
     private Sample unknownPath(int functionPort) {
-        Event event = LoadKit.event(sequence.getAndIncrement());
+        Event event = LoadRequests.event(sequence.getAndIncrement());
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + functionPort + "/none"))
                 .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(event.body())).build();
-        return expecting(404, event, LoadKit.send(http, request));
+        return expecting(404, event, LoadRequests.send(http, request));
     }
 
     /** A 1099Policy event signed with the wrong secret: our verification answers 401, no DynamoDB call. */
     Sample badSignature(long n) {
-        Event event = LoadKit.event(2 * sequence.getAndIncrement()); // even: 1099Policy
-        return expecting(401, event, LoadKit.send(http, LoadKit.request(port, event, event.forge())));
+        Event event = LoadRequests.event(2 * sequence.getAndIncrement()); // even: 1099Policy
+        return expecting(401, event, LoadRequests.send(http, LoadRequests.request(port, event, event.forge())));
     }
 
     /** A probe's sample: ok when the answer is the expected {@code status}. */
@@ -167,8 +167,8 @@ final class EndToEndOperations implements AutoCloseable {
         poller.start();
         try {
             probe.run(n -> {
-                Event event = LoadKit.event(sequence.getAndIncrement());
-                return expecting(200, event, LoadKit.send(http, LoadKit.request(server.getPort(), event)));
+                Event event = LoadRequests.event(sequence.getAndIncrement());
+                return expecting(200, event, LoadRequests.send(http, LoadRequests.request(server.getPort(), event)));
             });
         } finally {
             stop.set(true);
@@ -179,7 +179,7 @@ final class EndToEndOperations implements AutoCloseable {
 
     /** The trivial poller: takes each next invocation of the Runtime API at {@code base} and answers 200 at once. */
     private static void answerEveryEvent(String base, AtomicBoolean stop) {
-        HttpClient pollHttp = LoadKit.http();
+        HttpClient pollHttp = LoadRequests.http();
         byte[] response = "{\"statusCode\":200,\"headers\":{\"Content-Type\":\"application/json\"},\"body\":\"{}\",\"isBase64Encoded\":false}"
                 .getBytes(StandardCharsets.UTF_8);
         while (!stop.get()) {
@@ -203,8 +203,8 @@ final class EndToEndOperations implements AutoCloseable {
 
     /** One event of each provider, the very same bytes to both functions (see {@link EndToEndChecks#sameItems}). */
     String sameItems(LoadKit.Dynalite db) {
-        return EndToEndChecks.sameItems(db, event -> LoadKit.send(http, LoadKit.request(port, event)),
-                event -> LoadKit.send(http, LoadKit.request(minimalPort, event)));
+        return EndToEndChecks.sameItems(db, event -> LoadRequests.send(http, LoadRequests.request(port, event)),
+                event -> LoadRequests.send(http, LoadRequests.request(minimalPort, event)));
     }
 
     @Override

@@ -11,7 +11,7 @@ import java.util.function.LongFunction;
 import java.util.function.Predicate;
 
 import io.policywebhooks.bench.EndToEndLoad.Sample;
-import io.policywebhooks.bench.LoadKit.Stats;
+import io.policywebhooks.bench.Measures.Stats;
 
 /** {@link EndToEndLoad}'s phases: each bounded run of one operation, timed, printed, and kept for the report. */
 final class EndToEndPhases {

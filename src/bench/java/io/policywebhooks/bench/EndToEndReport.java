@@ -15,7 +15,7 @@ import io.policywebhooks.bench.EndToEndLoad.Options;
 import io.policywebhooks.bench.EndToEndLoad.Sample;
 import io.policywebhooks.bench.EndToEndLoad.Verification;
 import io.policywebhooks.bench.EndToEndPhases.Phase;
-import io.policywebhooks.bench.LoadKit.Stats;
+import io.policywebhooks.bench.Measures.Stats;
 
 /**
  * {@link EndToEndLoad}'s report of one artifact: the probes, each round and the medians over the rounds of the
@@ -35,7 +35,7 @@ record EndToEndReport(Options options, Path nativeExecutable, EndToEndPhases pha
     List<String> receiverVsBare(Map<String, Double> inProcess, String functionOutput, Verification v)
             throws Exception {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("machine", LoadKit.machine());
+        json.put("machine", Measures.machine());
         json.put("options", options.toString());
         json.put("artifact", nativeExecutable == null ? "jvm" : "native " + nativeExecutable);
         printProbes(json);
@@ -47,7 +47,7 @@ record EndToEndReport(Options options, Path nativeExecutable, EndToEndPhases pha
 
         Path out = Path.of("target", "bench", "end-to-end-" + System.currentTimeMillis() + ".json");
         Files.createDirectories(out.getParent());
-        LoadKit.JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), json);
+        LoadRequests.JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), json);
         System.out.println("results: " + out.toAbsolutePath());
         return medians;
     }
@@ -111,7 +111,7 @@ record EndToEndReport(Options options, Path nativeExecutable, EndToEndPhases pha
 
     /** Only the 401 probes log "rejected" (its 3 s warm-up included: with several instances the logs interleave). */
     private static void printRejectedInProcess(String functionOutput, Map<String, Object> json) {
-        List<Double> rejected = LoadKit.requestDurations(functionOutput, "rejected");
+        List<Double> rejected = LoadRequests.requestDurations(functionOutput, "rejected");
         if (!rejected.isEmpty()) {
             Stats in401 = Stats.of(rejected.stream().mapToDouble(Double::doubleValue).toArray());
             System.out.println("in-process time of the 401 probe and its warm-up (WebhookService.receive, "
@@ -230,7 +230,7 @@ record EndToEndReport(Options options, Path nativeExecutable, EndToEndPhases pha
         double[] medians = new double[columns];
         for (int k = 0; k < columns; k++) {
             final int index = k;
-            medians[k] = LoadKit.median(rounds.stream().map(a -> a[index]).toList());
+            medians[k] = Measures.median(rounds.stream().map(a -> a[index]).toList());
         }
         return medians;
     }

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.policywebhooks.bench.EndToEndLoad.Sample;
-import io.policywebhooks.bench.LoadKit.Event;
-import io.policywebhooks.bench.LoadKit.Stats;
+import io.policywebhooks.bench.LoadRequests.Event;
+import io.policywebhooks.bench.Measures.Stats;
 import io.policywebhooks.it.LambdaArtifact;
 
 /**
@@ -80,9 +80,9 @@ public final class Soak {
         Options options = Options.parse(args);
         System.out.println("# Soak: the packaged function, " + options.instances() + " instances, concurrency "
                 + options.concurrency() + ", " + options.minutes() + " minutes, loopback dynalite");
-        System.out.println("machine: " + LoadKit.machine());
+        System.out.println("machine: " + Measures.machine());
         System.out.println("options: " + options);
-        System.out.println("started: " + Instant.now() + ", load average: " + LoadKit.loadAverage());
+        System.out.println("started: " + Instant.now() + ", load average: " + Measures.loadAverage());
         try (LoadKit.Dynalite db = LoadKit.Dynalite.start()) {
             Map<String, String> environment = LoadKit.lambdaEnvironment(db.endpoint);
             String name = "bench-soak-" + options.artifact(); // target/<name>: a JVM and a native soak can run at once
@@ -98,7 +98,7 @@ public final class Soak {
                 List<Timed> warm = load(options, function.port(), sequence, options.warmupSeconds(), null);
                 System.out.printf(Locale.ROOT, "warm-up: %d requests in %d s, %d answered 200, load %s%n", warm.size(),
                         options.warmupSeconds(), warm.stream().filter(t -> t.sample().status() == 200).count(),
-                        LoadKit.loadAverage());
+                        Measures.loadAverage());
                 List<Timed> sent = run(options, function, pids, sequence);
                 report(options, sent);
                 if (sent.stream().anyMatch(t -> t.sample().status() == -1)) {
@@ -110,7 +110,7 @@ public final class Soak {
                 warnOfDeadInstances(function);
             }
         }
-        System.out.println("ended: " + Instant.now() + ", load average: " + LoadKit.loadAverage());
+        System.out.println("ended: " + Instant.now() + ", load average: " + Measures.loadAverage());
     }
 
     /**
@@ -166,7 +166,7 @@ public final class Soak {
         List<Thread> loops = new ArrayList<>();
         for (int t = 0; t < options.concurrency(); t++) {
             Thread loop = new Thread(() -> {
-                HttpClient http = LoadKit.http();
+                HttpClient http = LoadRequests.http();
                 while (System.nanoTime() < end) {
                     long sentAt = (System.nanoTime() - start) / 1_000_000;
                     Timed timed = new Timed(sentAt, send(http, port, sequence.getAndIncrement(),
@@ -220,7 +220,7 @@ public final class Soak {
             rss.add(sample);
             System.out.printf(Locale.ROOT, "  %4d s: %d requests, RSS MB %s, load %s%n", at / 1000, sequence.get(),
                     sample.kilobytes().stream().map(kb -> String.format(Locale.ROOT, "%.1f", kb / 1024.0)).toList(),
-                    LoadKit.loadAverage());
+                    Measures.loadAverage());
         }
         driver.join();
         System.out.println();
@@ -238,13 +238,13 @@ public final class Soak {
     }
 
     private static Sample send(HttpClient http, int port, long n, int timeoutSeconds) {
-        Event event = LoadKit.event(n);
-        return EndToEndLoad.receiverSample(event, LoadKit.send(http, LoadKit.request(port, event, timeoutSeconds)));
+        Event event = LoadRequests.event(n);
+        return EndToEndLoad.receiverSample(event, LoadRequests.send(http, LoadRequests.request(port, event, timeoutSeconds)));
     }
 
     private static Rss rss(long at, List<Long> pids) {
         return new Rss(at, pids.stream().map(pid -> ProcessHandle.of(pid).isPresent()
-                ? LoadKit.procStatus(pid).getOrDefault("VmRSS", -1L) : -1L).toList());
+                ? Measures.procStatus(pid).getOrDefault("VmRSS", -1L) : -1L).toList());
     }
 
     /** Every instance's threads: jcmd for a JVM (to a file), SIGQUIT for the native executable (to its log). */

@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.policywebhooks.Signers;
-import io.policywebhooks.bench.LoadKit.Answer;
-import io.policywebhooks.bench.LoadKit.Event;
+import io.policywebhooks.bench.LoadRequests.Answer;
+import io.policywebhooks.bench.LoadRequests.Event;
 import io.policywebhooks.it.LambdaArtifact;
 
 /**
@@ -73,7 +73,7 @@ public final class StartupAndMemory {
             long classesAfterFirst, double firstMs, double firstInProcessMs, double secondMs) {
     }
 
-    private final HttpClient http = LoadKit.http();
+    private final HttpClient http = LoadRequests.http();
     private final String endpoint;
     private final Path nativeExecutable;
     private long sequence;
@@ -109,16 +109,16 @@ public final class StartupAndMemory {
         int requests = options.requests();
         System.out.println("# Startup and memory: packaged function (JVM build, native executable) as Lambda runs it, "
                 + "dynalite on loopback");
-        System.out.println("machine: " + LoadKit.machine());
+        System.out.println("machine: " + Measures.machine());
         Path nativeExecutable = options.configs() == null || options.configs().contains("native")
                 ? LoadKit.nativeExecutable(options.nativePath()) : null;
         List<String> configs = configurations(options.configs(), nativeExecutable);
         System.out.println("configurations: " + configs);
-        System.out.println("load average before: " + LoadKit.loadAverage());
+        System.out.println("load average before: " + Measures.loadAverage());
         System.out.printf(Locale.ROOT, "starts per configuration and kind: %d; requests per cold start: %d%n", starts,
                 requests);
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("machine", LoadKit.machine());
+        json.put("machine", Measures.machine());
         try (LoadKit.Dynalite db = LoadKit.Dynalite.start()) {
             StartupAndMemory bench = new StartupAndMemory(db.endpoint, nativeExecutable);
             bench.prime(configs);
@@ -129,10 +129,10 @@ public final class StartupAndMemory {
                 summary(config, colds.get(config), warms.get(config), requests);
             }
         }
-        System.out.println("load average after: " + LoadKit.loadAverage());
+        System.out.println("load average after: " + Measures.loadAverage());
         Path out = Path.of("target", "bench", "startup-" + System.currentTimeMillis() + ".json");
         Files.createDirectories(out.getParent());
-        LoadKit.JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), json);
+        LoadRequests.JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), json);
         System.out.println("results: " + out.toAbsolutePath());
     }
 
@@ -207,21 +207,21 @@ public final class StartupAndMemory {
 
     /** Process start → first 200, then the rest of the requests one by one, then RSS. */
     private Cold cold(String config, String name, int requests) throws Exception {
-        Event first = LoadKit.event(sequence++);
+        Event first = LoadRequests.event(sequence++);
         try (LambdaArtifact function = start(config, name)) {
-            Answer answer = LoadKit.send(http, LoadKit.request(function.port(), first));
+            Answer answer = LoadRequests.send(http, LoadRequests.request(function.port(), first));
             double firstAnswerMs = (System.nanoTime() - function.startedNanos()) / 1e6;
             if (answer.status() != 200) {
                 throw new IllegalStateException("first request: " + answer + "\n" + function.output());
             }
-            Event second = LoadKit.event(sequence++);
-            Answer secondAnswer = LoadKit.send(http, LoadKit.request(function.port(), second));
+            Event second = LoadRequests.event(sequence++);
+            Answer secondAnswer = LoadRequests.send(http, LoadRequests.request(function.port(), second));
             int failures = secondAnswer.status() == 200 ? 0 : 1;
             for (int i = 2; i < requests; i++) {
-                failures += LoadKit.send(http, LoadKit.request(function.port(), LoadKit.event(sequence++))).status()
+                failures += LoadRequests.send(http, LoadRequests.request(function.port(), LoadRequests.event(sequence++))).status()
                         == 200 ? 0 : 1;
             }
-            Map<String, Long> status = LoadKit.procStatus(function.process().pid());
+            Map<String, Long> status = Measures.procStatus(function.process().pid());
             long children = function.process().toHandle().descendants().count();
             String output = function.output();
             Cold cold = new Cold(firstAnswerMs, quarkusStarted(output), inProcess(output, first, answer),
@@ -244,17 +244,17 @@ public final class StartupAndMemory {
             double startedSeenMs = (System.nanoTime() - function.startedNanos()) / 1e6;
             Thread.sleep(1000);
             long pid = function.process().pid();
-            Map<String, Long> idle = LoadKit.procStatus(pid);
+            Map<String, Long> idle = Measures.procStatus(pid);
             long classesAtInit = jvm ? loadedClasses(pid) : -1;
             Map<String, Long> before = histogram ? instances(pid) : Map.of();
-            Event first = LoadKit.event(sequence++);
-            Answer answer = LoadKit.send(http, LoadKit.request(function.port(), first));
+            Event first = LoadRequests.event(sequence++);
+            Answer answer = LoadRequests.send(http, LoadRequests.request(function.port(), first));
             if (answer.status() != 200) {
                 throw new IllegalStateException("first request: " + answer + "\n" + function.output());
             }
             long classesAfterFirst = jvm ? loadedClasses(pid) : -1;
             Map<String, Long> after = histogram ? instances(pid) : Map.of();
-            Answer second = LoadKit.send(http, LoadKit.request(function.port(), LoadKit.event(sequence++)));
+            Answer second = LoadRequests.send(http, LoadRequests.request(function.port(), LoadRequests.event(sequence++)));
             String output = function.output();
             Warm warm = new Warm(startedSeenMs, quarkusStarted(output), idle, classesAtInit, classesAfterFirst,
                     answer.nanos() / 1e6, inProcess(output, first, answer), second.nanos() / 1e6);
@@ -282,9 +282,9 @@ public final class StartupAndMemory {
 
     /** The receiver's duration_ms from its request log line; the minimal function's from its answer. */
     private static double inProcess(String output, Event event, Answer answer) {
-        Double ms = LoadKit.requestDurations(output).get(event.expectedEventId());
+        Double ms = LoadRequests.requestDurations(output).get(event.expectedEventId());
         if (ms == null) {
-            var body = LoadKit.json(answer.body());
+            var body = LoadRequests.json(answer.body());
             return body != null && body.has("duration_ms") ? body.get("duration_ms").asDouble() : Double.NaN;
         }
         return ms;
@@ -370,6 +370,6 @@ public final class StartupAndMemory {
     private static void line(String what, List<Double> values) {
         double min = values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
         double max = values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
-        System.out.printf(Locale.ROOT, "| %-58s | %9.1f | %9.1f – %-9.1f |%n", what, LoadKit.median(values), min, max);
+        System.out.printf(Locale.ROOT, "| %-58s | %9.1f | %9.1f – %-9.1f |%n", what, Measures.median(values), min, max);
     }
 }

@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.policywebhooks.DynaliteResource;
-import io.policywebhooks.bench.LoadKit.Answer;
-import io.policywebhooks.bench.LoadKit.Event;
-import io.policywebhooks.bench.LoadKit.Stats;
+import io.policywebhooks.bench.LoadRequests.Answer;
+import io.policywebhooks.bench.LoadRequests.Event;
+import io.policywebhooks.bench.Measures.Stats;
 import io.policywebhooks.it.LambdaArtifact;
 
 /**
@@ -40,7 +40,7 @@ public final class UnsignedCost {
     private static final Map<String, String> REASONS = Map.of("forged", "signature mismatch", "unsigned",
             "missing signature");
 
-    private final HttpClient http = LoadKit.http();
+    private final HttpClient http = LoadRequests.http();
     private final AtomicLong sequence = new AtomicLong();
     private int port;
     private final Map<String, List<Long>> nanosByKind = new LinkedHashMap<>();
@@ -63,10 +63,10 @@ public final class UnsignedCost {
         String artifact = options.get("--artifact");
         String nativePath = options.get("--native").isEmpty() ? null : options.get("--native");
         System.out.println("# What a request that is not a provider's costs, next to an authentic delivery");
-        System.out.println("machine: " + LoadKit.machine());
+        System.out.println("machine: " + Measures.machine());
         System.out.printf(Locale.ROOT, "options: --seconds %d --max %d --rounds %d --warmup %d --jvm %s --artifact %s%n",
                 seconds, max, rounds, warmup, jvm, artifact);
-        System.out.println("load average before: " + LoadKit.loadAverage());
+        System.out.println("load average before: " + Measures.loadAverage());
         new UnsignedCost().run(seconds, max, rounds, warmup, jvm,
                 artifact.equals("native") ? LoadKit.nativeExecutable(nativePath) : null);
     }
@@ -107,7 +107,7 @@ public final class UnsignedCost {
                         System.out.printf(Locale.ROOT, "round %d %-9s %s%n", round, kind, stats);
                     }
                 }
-                System.out.println("load average after: " + LoadKit.loadAverage());
+                System.out.println("load average after: " + Measures.loadAverage());
                 report(function.output(), db);
             }
         }
@@ -115,13 +115,13 @@ public final class UnsignedCost {
 
     /** Sends one request of {@code kind}; its time in nanoseconds, or -1 when the answer was not the expected one. */
     private long send(String kind, boolean measured) {
-        Event event = LoadKit.event(sequence.getAndIncrement());
+        Event event = LoadRequests.event(sequence.getAndIncrement());
         String signature = switch (kind) {
             case "authentic" -> event.sign();
             case "forged" -> event.forge();
             default -> null;
         };
-        Answer answer = LoadKit.send(http, LoadKit.request(port, event, signature));
+        Answer answer = LoadRequests.send(http, LoadRequests.request(port, event, signature));
         if (!measured && !kind.equals("authentic")) {
             warmupRejected.merge(kind, 1, Integer::sum);
         }
@@ -135,7 +135,7 @@ public final class UnsignedCost {
         }
         if (kind.equals("authentic")) {
             answered200++;
-            JsonNode body = LoadKit.json(answer.body());
+            JsonNode body = LoadRequests.json(answer.body());
             if (measured && body != null && body.hasNonNull("event_id")) {
                 measuredIds.add(body.get("event_id").asText());
             }
@@ -144,12 +144,12 @@ public final class UnsignedCost {
     }
 
     private void report(String functionOutput, LoadKit.Dynalite db) {
-        Map<String, Double> authentic = LoadKit.requestDurations(functionOutput);
+        Map<String, Double> authentic = LoadRequests.requestDurations(functionOutput);
         Map<String, List<Double>> inProcess = new LinkedHashMap<>();
         inProcess.put("authentic", measuredIds.stream().map(authentic::get).filter(d -> d != null).toList());
         Map<String, Integer> toSkip = new LinkedHashMap<>(warmupRejected);
         functionOutput.lines().filter(l -> l.startsWith("{") && l.contains("\"duration_ms\"")).forEach(line -> {
-            JsonNode node = LoadKit.json(line);
+            JsonNode node = LoadRequests.json(line);
             if (node != null && "rejected".equals(node.path("outcome").asText())) {
                 REASONS.forEach((kind, reason) -> {
                     if (reason.equals(node.path("reason").asText()) && toSkip.merge(kind, -1, Integer::sum) < 0) {
@@ -169,7 +169,7 @@ public final class UnsignedCost {
                     .toArray());
             Stats in = Stats.of(inProcess.getOrDefault(kind, List.of()).stream().mapToDouble(Double::doubleValue)
                     .toArray());
-            double roundMedian = LoadKit.median(roundsByKind.getOrDefault(kind, List.of()).stream()
+            double roundMedian = Measures.median(roundsByKind.getOrDefault(kind, List.of()).stream()
                     .map(Stats::p50).toList());
             System.out.printf(Locale.ROOT, "| %s | %d | %d | %.2f | %.2f | %.2f | %.2f | %.0f | %.3f | %.3f |%n", kind,
                     kind.equals("authentic") ? 200 : 401, e2e.n(), e2e.p50(), e2e.p90(), e2e.p99(), roundMedian,

@@ -70,9 +70,9 @@ public final class VirtualChannelRace {
             }
         }
         System.out.println("# The virtual channel's lost message: Quarkus's dispatch vs the project's");
-        System.out.println("machine: " + LoadKit.machine());
+        System.out.println("machine: " + Measures.machine());
         System.out.printf(Locale.ROOT, "threads %d, %d s per mode and round, %d rounds, load average %s%n", threads,
-                seconds, rounds, LoadKit.loadAverage());
+                seconds, rounds, Measures.loadAverage());
         EventLoopGroup loops = new DefaultEventLoopGroup(4);
         try {
             new ServerBootstrap().group(loops).channel(VirtualServerChannel.class)
