@@ -1,417 +1,117 @@
 package io.policywebhooks.analytics;
 
-import static io.policywebhooks.Webhooks.post;
-import static io.policywebhooks.Webhooks.sample;
+import static io.policywebhooks.analytics.AthenaData.T99;
+import static io.policywebhooks.analytics.AthenaData.VI;
+import static io.policywebhooks.analytics.AthenaData.column;
+import static io.policywebhooks.analytics.AthenaData.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.policywebhooks.verticalinsure.VerticalInsureEvents;
-import io.policywebhooks.ten99policy.Ten99PolicyEvents;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.UUID;
-import java.util.function.Consumer;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.policywebhooks.DynaliteResource;
-import io.policywebhooks.deploy.TemplateYaml;
-import io.policywebhooks.store.Schema;
 import io.quarkus.test.junit.QuarkusTest;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Runs the named queries' SQL files ({@link NamedQueries}) with DuckDB over local DynamoDB exports of what the
- * documented samples leave in dynalite, and checks each answer against what was sent.
- *
- * <p>The data: the providers' samples (src/test/resources/samples) with this run's ids and times, posted signed
- * through the Lambda HTTP path: policies active, expired, cancelled last month and cancelled this month;
- * assignments covered, under a cancelled or an expired policy, cancelled, not started yet and without a policy;
- * redeliveries. The tables are then scanned (only this run's items: dynalite is shared by all tests) and written
- * as DynamoDB full exports ({@link LocalExport}). The DuckDB tables are views derived from the template's Glue
- * tables ({@link GlueTables}): same names, same column types, over every file under the location Athena reads.
- * Where DuckDB lacks an Athena function, a macro with Athena's name stands in ({@link #ATHENA_FUNCTIONS}).
+ * documented samples leave in dynalite ({@link AthenaData}), and checks each answer against what was sent.
  */
 @QuarkusTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AthenaQueriesTest {
-    /** DuckDB stand-ins for Athena (Trino) functions it does not have, with Athena's meaning for the stored forms. */
-    static final List<String> ATHENA_FUNCTIONS = List.of(
-            // ISO-8601 with a zone (Z) or a bare date; the session zone (UTC, as Athena's) for a bare one.
-            "CREATE MACRO from_iso8601_timestamp(s) AS CAST(s AS TIMESTAMPTZ)");
-    static final Set<String> CHECKED = Set.of("active-policies-per-provider", "cancelled-last-month",
-            "contractors-without-coverage", "deliveries-per-provider-per-day", "active-policies", "policy-history",
-            "contractor-assignments", "events-per-type-this-week", "deliveries-per-type");
-    /** Set (-Danalytics.keepExport=true) to keep the local exports for a look (BENCHMARKS.md section 5, "Analytics"). */
-    static final String KEEP_EXPORT = "analytics.keepExport";
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final String T99 = "1099policy";
-    static final String VI = "vertical-insure";
+    private AthenaData data;
 
-    @Inject
-    DynamoDbClient dynamo;
-
-    final String run = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-    final String activePolicy = "pl_act" + run;
-    final String expiredPolicy = "pl_exp" + run;
-    final String cancelledLastMonth = "pl_clm" + run;
-    final String cancelledThisMonth = "pl_ctm" + run;
-    final String viActive = "vi-act-" + run;
-    final String viCancelled = "vi-can-" + run;
-    final String contractor1 = "cn_one" + run;
-    final String contractor2 = "cn_two" + run;
-    final String covered = "an_cov" + run;
-    final String underCancelledPolicy = "an_upc" + run;
-    final String underExpiredPolicy = "an_upe" + run;
-    final String cancelledAssignment = "an_can" + run;
-    final String futureAssignment = "an_fut" + run;
-    final String withoutPolicy = "an_nop" + run;
-
-    Instant now;
-    Instant cancelledAt;
-    Path bucket;
-    Map<String, GlueTables.Table> glue;
-    Map<String, List<Map<String, AttributeValue>>> items;
-    Map<String, LocalExport.Written> exports;
-    Connection duck;
-
-    /** Once per class (one instance): RestAssured knows the application's port only from the first test on. */
     @BeforeEach
-    void seedExportAndOpenDuckDb() throws Exception {
-        if (duck != null) {
-            return;
-        }
-        seed();
-        glue = GlueTables.fromTemplate(TemplateYaml.read());
-        items = scanThisRun();
-        bucket = Files.createTempDirectory("analytics-bucket");
-        exports = new TreeMap<>();
-        for (GlueTables.Table table : glue.values()) {
-            exports.put(table.name(), LocalExport.write(bucket, table.exportPrefix(),
-                    "arn:aws:dynamodb:us-east-1:123456789012:table/policy-webhooks-" + table.name(),
-                    items.get(table.name()), Instant.now()));
-        }
-        duck = DriverManager.getConnection("jdbc:duckdb:");
-        execute("SET TimeZone = 'UTC'");
-        ATHENA_FUNCTIONS.forEach(this::execute);
-        glue.values().forEach(t -> execute(t.duckDbView(exports.get(t.name()).data().toString())));
+    void data() throws Exception {
+        data = AthenaData.get();
     }
-
-    @AfterAll
-    void close() throws Exception {
-        if (duck != null) {
-            duck.close();
-        }
-        if (bucket != null && Boolean.getBoolean(KEEP_EXPORT)) {
-            System.out.println("the local exports are kept in " + bucket);
-        } else if (bucket != null) {
-            try (Stream<Path> files = Files.walk(bucket)) {
-                for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(file);
-                }
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ seeding through the HTTP path
-
-    private void seed() {
-        now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        long day = 86_400;
-        // The 15th of the previous month (UTC), noon: a policy that had lasted 20 days is cancelled then.
-        cancelledAt = LocalDate.ofInstant(now, ZoneOffset.UTC).withDayOfMonth(1).minusMonths(1).plusDays(14)
-                .atTime(12, 0).toInstant(ZoneOffset.UTC);
-        Instant cancelledEffective = cancelledAt.minusSeconds(20 * day);
-
-        byte[] active = policy("policy.active", activePolicy, now.minusSeconds(10 * day), now.plusSeconds(30 * day),
-                now.minusSeconds(600));
-        post(Ten99PolicyEvents.PROVIDER, active).statusCode(200);
-        post(Ten99PolicyEvents.PROVIDER, active).statusCode(200); // two redeliveries: one event, three deliveries
-        post(Ten99PolicyEvents.PROVIDER, active).statusCode(200);
-        post(Ten99PolicyEvents.PROVIDER, policy("policy.active", expiredPolicy, now.minusSeconds(400 * day), now.minusSeconds(day),
-                now.minusSeconds(600))).statusCode(200);
-        post(Ten99PolicyEvents.PROVIDER, policy("policy.active", cancelledLastMonth, cancelledEffective, now.plusSeconds(300 * day),
-                cancelledEffective.plusSeconds(3600))).statusCode(200);
-        post(Ten99PolicyEvents.PROVIDER, policy("policy.cancelled", cancelledLastMonth, cancelledEffective, now.plusSeconds(300 * day),
-                cancelledAt)).statusCode(200);
-        post(Ten99PolicyEvents.PROVIDER, policy("policy.active", cancelledThisMonth, now.minusSeconds(5 * day), now.plusSeconds(300 * day),
-                now.minusSeconds(60))).statusCode(200);
-        post(Ten99PolicyEvents.PROVIDER, policy("policy.cancelled", cancelledThisMonth, now.minusSeconds(5 * day), now.plusSeconds(300 * day),
-                now)).statusCode(200);
-
-        Instant started = now.minusSeconds(10 * day);
-        Instant ends = now.plusSeconds(30 * day);
-        post(Ten99PolicyEvents.PROVIDER, assignment("assignment.active", covered, contractor1, activePolicy, started, ends)).statusCode(200);
-        post(Ten99PolicyEvents.PROVIDER, assignment("assignment.active", underCancelledPolicy, contractor1, cancelledLastMonth, started, ends))
-                .statusCode(200);
-        post(Ten99PolicyEvents.PROVIDER, assignment("assignment.active", futureAssignment, contractor1, activePolicy,
-                now.plusSeconds(5 * day), now.plusSeconds(60 * day))).statusCode(200);
-        post(Ten99PolicyEvents.PROVIDER, assignment("assignment.active", underExpiredPolicy, contractor2, expiredPolicy, started, ends))
-                .statusCode(200);
-        post(Ten99PolicyEvents.PROVIDER, assignment("assignment.active", cancelledAssignment, contractor2, activePolicy, started, ends))
-                .statusCode(200);
-        post(Ten99PolicyEvents.PROVIDER, assignment("assignment.cancelled", cancelledAssignment, contractor2, activePolicy, started, ends))
-                .statusCode(200);
-        post(Ten99PolicyEvents.PROVIDER, assignment("assignment.active", withoutPolicy, contractor2, null, started, ends)).statusCode(200);
-
-        String expires = LocalDate.ofInstant(now, ZoneOffset.UTC).plusDays(60).toString();
-        post(VerticalInsureEvents.PROVIDER, verticalInsure("policy_bind_complete.json", data -> {
-            data.put("id", viActive);
-            data.put("expiration_date", expires);
-        })).statusCode(200);
-        post(VerticalInsureEvents.PROVIDER, verticalInsure("policy_canceled.json", data -> data.put("id", viCancelled)))
-                .statusCode(200);
-        byte[] payout = verticalInsure("payout_report_published.json", data -> { });
-        post(VerticalInsureEvents.PROVIDER, payout).statusCode(200);
-        post(VerticalInsureEvents.PROVIDER, payout).statusCode(200); // the same notification again: one event, two deliveries
-    }
-
-    /** 1099Policy's policy sample with this run's id, dates and event time (epoch seconds, as 1099Policy sends). */
-    private byte[] policy(String type, String id, Instant effective, Instant expiration, Instant created) {
-        return ten99("1099policy/policy.active.json", type, created, data -> {
-            data.put("id", id);
-            data.put("effective_date", effective.getEpochSecond());
-            data.put("expiration_date", expiration.getEpochSecond());
-        });
-    }
-
-    private byte[] assignment(String type, String id, String contractor, String policy, Instant effective,
-            Instant end) {
-        return ten99("1099policy/assignment.active.json", type, now.minusSeconds(type.endsWith("cancelled") ? 0 : 60),
-                data -> {
-                    data.put("id", id);
-                    data.put("contractor", contractor);
-                    data.put("job", "jb_" + run);
-                    if (policy != null) {
-                        data.put("policy", policy);
-                    }
-                    data.put("effective_date", effective.getEpochSecond());
-                    data.put("end_date", end.getEpochSecond());
-                });
-    }
-
-    private static byte[] ten99(String sample, String type, Instant created, Consumer<ObjectNode> data) {
-        ObjectNode json = read(sample);
-        json.put("type", type);
-        json.put("created", created.getEpochSecond());
-        data.accept((ObjectNode) json.get("data"));
-        return bytes(json);
-    }
-
-    /** A Vertical Insure sample with {@code data} changed, and this run's mark (so its bytes are this run's). */
-    private byte[] verticalInsure(String sample, Consumer<ObjectNode> data) {
-        ObjectNode json = read("vertical-insure/" + sample);
-        json.put("webhook", "https://example.com/hook/" + run);
-        if (json.get("data").isObject()) {
-            data.accept((ObjectNode) json.get("data"));
-        }
-        return bytes(json);
-    }
-
-    private static ObjectNode read(String sample) {
-        try {
-            return (ObjectNode) JSON.readTree(sample(sample));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] bytes(JsonNode json) {
-        try {
-            return JSON.writeValueAsBytes(json);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** This run's items of each table (by Glue name): events by their body, states by their key. */
-    private Map<String, List<Map<String, AttributeValue>>> scanThisRun() {
-        Map<String, List<Map<String, AttributeValue>>> scanned = new LinkedHashMap<>();
-        scanned.put("events", scan(DynaliteResource.TABLES.events(), Schema.RAW_BODY));
-        scanned.put("policies", scan(DynaliteResource.TABLES.policies(), Schema.POLICY_ID));
-        scanned.put("assignments", scan(DynaliteResource.TABLES.assignments(), Schema.ASSIGNMENT_ID));
-        return scanned;
-    }
-
-    private List<Map<String, AttributeValue>> scan(String table, String markedAttribute) {
-        DynamoDbClient direct = DynaliteResource.client(java.net.URI.create(
-                System.getProperty(DynaliteResource.DIRECT_ENDPOINT)));
-        try (direct) {
-            return direct.scanPaginator(b -> b.tableName(table).consistentRead(true)).items().stream()
-                    .filter(item -> item.containsKey(markedAttribute) && item.get(markedAttribute).s() != null
-                            && item.get(markedAttribute).s().contains(run))
-                    .toList();
-        }
-    }
-
-    // ------------------------------------------------------------------ the tables
-
-    @Test
-    void everyNamedQueryIsCheckedHere() {
-        assertEquals(CHECKED, NamedQueries.all().keySet(), "SQL files in " + NamedQueries.DIRECTORY);
-    }
-
-    @Test
-    void eachTableReadsTheItemsOfItsExportAndNeverItsManifestsOrChecksums() throws Exception {
-        assertEquals(Set.of("events", "policies", "assignments"), glue.keySet(), "Glue tables");
-        Map<String, String> keys = Map.of("events", Schema.EVENT_ID, "policies", Schema.POLICY_ID, "assignments",
-                Schema.ASSIGNMENT_ID);
-        for (GlueTables.Table table : glue.values()) {
-            LocalExport.Written export = exports.get(table.name());
-            // The export holds what Athena must never read as rows, next to data/.
-            try (Stream<Path> files = Files.list(export.directory())) {
-                assertEquals(Set.of("_started", "data", "manifest-files.json", "manifest-files.checksum",
-                        "manifest-summary.json", "manifest-summary.checksum"),
-                        files.map(f -> f.getFileName().toString()).collect(Collectors.toSet()), table.name());
-            }
-            JsonNode summary = JSON.readTree(export.directory().resolve("manifest-summary.json").toFile());
-            assertTrue(export.items() > 0, table.name() + " has items of this run");
-            assertEquals(summary.path("itemCount").asInt(), export.items(), table.name() + " manifest itemCount");
-            String key = keys.get(table.name());
-            List<Map<String, Object>> counted = query("SELECT count(*) AS all_rows, count(" + GlueTables.COLUMN + "."
-                    + key + ".s) AS keyed, count(DISTINCT " + GlueTables.COLUMN + "." + key + ".s) AS distinct_keys "
-                    + "FROM " + table.name());
-            assertEquals(Map.of("all_rows", (long) export.items(), "keyed", (long) export.items(), "distinct_keys",
-                    (long) export.items()), counted.get(0), table.name() + ": one row per item, each with its key");
-        }
-        // What a table at the export's own prefix would read: the checksums are no JSON, the manifests no items.
-        String exportRoot = glue.get("events").duckDbView("export_root", exports.get("events").directory().toString());
-        assertThrows(IllegalStateException.class, () -> execute(exportRoot),
-                "the export's own prefix holds files that are not rows");
-    }
-
-    @Test
-    void everyAttributeTheReceiverStoredHasAColumnOfItsType() {
-        for (GlueTables.Table table : glue.values()) {
-            Map<String, String> members = GlueTables.structMembers(table.itemType());
-            Map<String, String> missing = new TreeMap<>();
-            for (Map<String, AttributeValue> item : items.get(table.name())) {
-                item.forEach((name, value) -> {
-                    String descriptor = LocalExport.descriptor(value);
-                    String member = members.get(name);
-                    boolean left = "events".equals(table.name()) && Schema.PAYLOAD.equals(name);
-                    if (!left && (member == null
-                            || !GlueTables.structMembers(member).containsKey(descriptor))) {
-                        missing.put(name, descriptor + " (Glue: " + member + ")");
-                    }
-                });
-            }
-            assertEquals(Map.of(), missing, table.name() + ": stored attributes without a column of their type");
-        }
-    }
-
-    // ------------------------------------------------------------------ the named queries
 
     @Test
     void activePoliciesPerProvider() {
         assertEquals(List.of(
                 row("provider", T99, "active", 2L, "expired", 1L, "without_expiration_date", 0L),
                 row("provider", VI, "active", 1L, "expired", 0L, "without_expiration_date", 0L)),
-                run("active-policies-per-provider"));
+                data.run("active-policies-per-provider"));
     }
 
     @Test
     void activePolicies() {
-        List<Map<String, Object>> rows = run("active-policies");
-        assertEquals(List.of(activePolicy, expiredPolicy, viActive), column(rows, "policy_id"));
+        List<Map<String, Object>> rows = data.run("active-policies");
+        assertEquals(List.of(data.activePolicy, data.expiredPolicy, data.viActive), column(rows, "policy_id"));
         assertEquals(java.util.Arrays.asList(true, false, true), column(rows, "unexpired"));
         assertEquals(List.of(T99, T99, VI), column(rows, "provider"));
     }
 
     @Test
     void cancelledLastMonthAndHowLongTheyHadLasted() {
-        List<Map<String, Object>> rows = run("cancelled-last-month");
+        List<Map<String, Object>> rows = data.run("cancelled-last-month");
         assertEquals(1, rows.size(), rows.toString());
         Map<String, Object> row = rows.get(0);
-        assertEquals(cancelledLastMonth, row.get("policy_id"));
+        assertEquals(data.cancelledLastMonth, row.get("policy_id"));
         assertEquals(T99, row.get("provider"));
-        assertEquals(io.policywebhooks.store.Attributes.iso(cancelledAt), row.get("cancelled_at"));
+        assertEquals(io.policywebhooks.store.Attributes.iso(data.cancelledAt), row.get("cancelled_at"));
         assertEquals(20L, ((Number) row.get("days_lasted")).longValue(), "effective 20 days before the cancel");
         assertEquals(1L, ((Number) row.get("cancelled_of_provider")).longValue());
     }
 
     @Test
     void contractorsWorkingWithoutActiveCoverage() {
-        List<Map<String, Object>> rows = run("contractors-without-coverage");
-        assertEquals(List.of(underCancelledPolicy, cancelledAssignment, underExpiredPolicy),
+        List<Map<String, Object>> rows = data.run("contractors-without-coverage");
+        assertEquals(List.of(data.underCancelledPolicy, data.cancelledAssignment, data.underExpiredPolicy),
                 column(rows, "assignment_id"),
                 "under a cancelled policy, cancelled, under an expired policy; not the covered, future or "
                         + "policy-less ones");
-        assertEquals(List.of(contractor1, contractor2, contractor2), column(rows, "contractor"));
+        assertEquals(List.of(data.contractor1, data.contractor2, data.contractor2), column(rows, "contractor"));
         assertEquals(List.of("ACTIVE", "CANCELLED", "ACTIVE"), column(rows, "assignment_status"));
         assertEquals(List.of("CANCELLED", "ACTIVE", "ACTIVE"), column(rows, "policy_status"));
     }
 
     @Test
     void deliveriesAndRedeliveriesPerProviderPerDay() {
-        String today = LocalDate.ofInstant(now, ZoneOffset.UTC).toString();
+        String today = LocalDate.ofInstant(data.now, ZoneOffset.UTC).toString();
         // 1099Policy: 13 events (6 policy, 7 assignment), the active policy's delivered 3 times.
         // Vertical Insure: 3 events, the payout report delivered twice.
         assertEquals(List.of(
                 row("provider", T99, "day", today, "events", 13L, "deliveries", 15L, "redeliveries", 2L),
                 row("provider", VI, "day", today, "events", 3L, "deliveries", 4L, "redeliveries", 1L)),
-                run("deliveries-per-provider-per-day"));
+                data.run("deliveries-per-provider-per-day"));
     }
 
     @Test
     void policyHistory() {
-        List<Map<String, Object>> rows = run("policy-history", cancelledLastMonth);
+        List<Map<String, Object>> rows = data.run("policy-history", data.cancelledLastMonth);
         assertEquals(List.of("policy.active", "policy.cancelled"), column(rows, "type"));
         assertEquals(List.of(1L, 1L), column(rows, "deliveries"));
-        assertTrue(rows.stream().allMatch(r -> ((String) r.get("raw_body")).contains(cancelledLastMonth)));
-        assertEquals(List.of(3L), column(run("policy-history", activePolicy), "deliveries"), "redeliveries counted");
+        assertTrue(rows.stream().allMatch(r -> ((String) r.get("raw_body")).contains(data.cancelledLastMonth)));
+        assertEquals(List.of(3L), column(data.run("policy-history", data.activePolicy), "deliveries"),
+                "redeliveries counted");
     }
 
     @Test
     void contractorAssignmentsCoveredOrNot() {
-        List<Map<String, Object>> rows = run("contractor-assignments", contractor1);
-        assertEquals(List.of(covered, futureAssignment, underCancelledPolicy), column(rows, "assignment_id"));
+        List<Map<String, Object>> rows = data.run("contractor-assignments", data.contractor1);
+        assertEquals(List.of(data.covered, data.futureAssignment, data.underCancelledPolicy), column(rows, "assignment_id"));
         assertEquals(List.of(true, false, true), column(rows, "covered"),
                 "the assignment's own state and term; its policy's state is the coverage query's");
-        List<Map<String, Object>> other = run("contractor-assignments", contractor2);
-        assertEquals(List.of(cancelledAssignment, withoutPolicy, underExpiredPolicy), column(other, "assignment_id"));
+        List<Map<String, Object>> other = data.run("contractor-assignments", data.contractor2);
+        assertEquals(List.of(data.cancelledAssignment, data.withoutPolicy, data.underExpiredPolicy), column(other, "assignment_id"));
         assertEquals(List.of(false, true, true), column(other, "covered"));
     }
 
     @Test
     void eventsPerTypeThisWeek() {
-        assertEquals(perType(), run("events-per-type-this-week"));
+        assertEquals(perType(), data.run("events-per-type-this-week"));
     }
 
     @Test
     void deliveriesPerType() {
-        List<Map<String, Object>> rows = run("deliveries-per-type");
+        List<Map<String, Object>> rows = data.run("deliveries-per-type");
         List<Map<String, Object>> counts = new ArrayList<>();
         for (Map<String, Object> row : rows) {
             Map<String, Object> count = new LinkedHashMap<>(row);
@@ -432,60 +132,5 @@ class AthenaQueriesTest {
                 row("provider", VI, "type", "payout_report_published", "events", 1L, "deliveries", 2L),
                 row("provider", VI, "type", "policy_bind_complete", "events", 1L, "deliveries", 1L),
                 row("provider", VI, "type", "policy_canceled", "events", 1L, "deliveries", 1L));
-    }
-
-    // ------------------------------------------------------------------ DuckDB
-
-    /** Runs the named query's file as it is, with its execution parameters. */
-    private List<Map<String, Object>> run(String name, String... parameters) {
-        String sql = NamedQueries.all().get(name);
-        assertTrue(sql != null, "no SQL file for " + name);
-        return query(sql, parameters);
-    }
-
-    private List<Map<String, Object>> query(String sql, String... parameters) {
-        try (PreparedStatement statement = duck.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setString(i + 1, parameters[i]);
-            }
-            List<Map<String, Object>> rows = new ArrayList<>();
-            try (ResultSet result = statement.executeQuery()) {
-                int columns = result.getMetaData().getColumnCount();
-                while (result.next()) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    for (int c = 1; c <= columns; c++) {
-                        Object value = result.getObject(c);
-                        // Counts and sums: BIGINT in Athena, BIGINT or HUGEINT in DuckDB.
-                        row.put(result.getMetaData().getColumnLabel(c),
-                                value instanceof java.math.BigInteger || value instanceof Integer
-                                        ? ((Number) value).longValue() : value);
-                    }
-                    rows.add(row);
-                }
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-    }
-
-    private void execute(String sql) {
-        try (Statement statement = duck.createStatement()) {
-            statement.execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static Map<String, Object> row(Object... pairs) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            row.put((String) pairs[i], pairs[i + 1]);
-        }
-        return row;
-    }
-
-    private static List<Object> column(List<Map<String, Object>> rows, String name) {
-        return rows.stream().map(r -> r.get(name)).collect(Collectors.toList());
     }
 }
