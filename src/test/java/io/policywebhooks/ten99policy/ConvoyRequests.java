@@ -1,8 +1,6 @@
 package io.policywebhooks.ten99policy;
 
-import static io.policywebhooks.webhook.Gen.show;
 import static io.policywebhooks.webhook.Gen.w;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -15,6 +13,7 @@ import java.util.Set;
 
 import io.policywebhooks.provider.Headers;
 import io.policywebhooks.provider.InvalidSignatureException;
+import io.policywebhooks.provider.Rejections;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier.Encoding;
 import io.policywebhooks.ten99policy.ConvoySignatureVerifier.Hash;
 import io.policywebhooks.webhook.Gen;
@@ -48,16 +47,7 @@ final class ConvoyRequests {
      * InvalidSignatureException} (with one of the fixed reasons) came out.
      */
     static String rejection(ConvoySignatureVerifier verifier, byte[] body, Headers headers, Map<String, String> map) {
-        try {
-            verifier.verify(body, headers);
-        } catch (InvalidSignatureException e) {
-            assertTrue(REASONS.contains(e.getMessage()), "unexpected reason " + show(e.getMessage()));
-            return e.getMessage();
-        } catch (Throwable e) {
-            throw new AssertionError("threw " + e + " instead of InvalidSignatureException: headers " + show(map)
-                    + ", body " + show(body), e);
-        }
-        throw new AssertionError("verified: headers " + show(map) + ", body " + show(body));
+        return Rejections.reason(verifier::verify, REASONS, body, headers, map);
     }
 
     /** 1..3 distinct secrets. */
