@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 
-import com.fasterxml.jackson.databind.JsonNode;
 
 import io.policywebhooks.bench.EndToEndLoad.Sample;
 import io.policywebhooks.bench.LoadRequests.Answer;
