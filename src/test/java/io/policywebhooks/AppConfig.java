@@ -1,15 +1,9 @@
 package io.policywebhooks;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URL;
 import java.util.Map;
 
 import io.policywebhooks.webhook.WebhookConfig;
-import io.smallrye.config.EnvConfigSource;
-import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 
 /**
  * The application's configuration as the function reads it, without Quarkus: application.properties under an
@@ -21,14 +15,7 @@ public final class AppConfig {
     }
 
     public static SmallRyeConfig read(Map<String, String> environment) {
-        URL properties = AppConfig.class.getClassLoader().getResource("application.properties");
-        try {
-            return new SmallRyeConfigBuilder().addDefaultInterceptors()
-                    .withSources(new PropertiesConfigSource(properties, 250), new EnvConfigSource(environment, 300))
-                    .withMapping(WebhookConfig.class).build();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return WebhookConfig.load(environment);
     }
 
     /** {@link WebhookConfig} with every default, as a deployment that sets nothing but the secrets reads it. */

@@ -22,8 +22,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 @QuarkusTestResource(value = DynaliteResource.class, restrictToAnnotatedClass = false)
 public class DynaliteResource implements QuarkusTestResourceLifecycleManager {
     /** The default table names, as application.properties declares them. */
-    public static final Schema.TableNames TABLES = new Schema.TableNames(AppConfig.DEFAULTS.tables().events(),
-            AppConfig.DEFAULTS.tables().policies(), AppConfig.DEFAULTS.tables().assignments());
+    public static final Schema.TableNames TABLES = AppConfig.DEFAULTS.tables().names();
 
     /** System property holding dynalite's own endpoint (not the fault proxy), for tests that read items. */
     public static final String DIRECT_ENDPOINT = "test.dynalite.endpoint";

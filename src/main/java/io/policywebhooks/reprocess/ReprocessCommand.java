@@ -1,8 +1,6 @@
 package io.policywebhooks.reprocess;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URL;
 import java.time.Clock;
@@ -19,10 +17,7 @@ import io.policywebhooks.provider.Providers;
 import io.policywebhooks.provider.WebhookProvider;
 import io.policywebhooks.store.ReprocessStore;
 import io.policywebhooks.store.Schema;
-import io.smallrye.config.EnvConfigSource;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
+import io.policywebhooks.webhook.WebhookConfig;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -198,18 +193,7 @@ public final class ReprocessCommand {
      * (its variables, else its defaults).
      */
     static Schema.TableNames tables(Map<String, String> environment) {
-        URL properties = ReprocessCommand.class.getClassLoader().getResource("application.properties");
-        SmallRyeConfig config;
-        try {
-            config = new SmallRyeConfigBuilder().addDefaultInterceptors()
-                    .withSources(new PropertiesConfigSource(properties, 250), new EnvConfigSource(environment, 300))
-                    .build();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new Schema.TableNames(config.getValue("policy-webhooks.tables.events", String.class),
-                config.getValue("policy-webhooks.tables.policies", String.class),
-                config.getValue("policy-webhooks.tables.assignments", String.class));
+        return WebhookConfig.load(environment).getConfigMapping(WebhookConfig.class).tables().names();
     }
 
     /** An instant with an offset ({@code Z} or {@code +01:00}), or a date (its start, UTC). */

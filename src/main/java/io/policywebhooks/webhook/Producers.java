@@ -42,8 +42,7 @@ public class Producers {
     @Produces
     @Singleton
     Schema.TableNames tableNames(WebhookConfig config) {
-        WebhookConfig.TableNames names = config.tables();
-        return new Schema.TableNames(names.events(), names.policies(), names.assignments());
+        return config.tables().names();
     }
 
     @Produces

@@ -1,14 +1,23 @@
 package io.policywebhooks.webhook;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.eclipse.microprofile.config.Config;
 
+import io.policywebhooks.store.Schema;
 import io.quarkus.runtime.LaunchMode;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.Expressions;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
 
 /**
  * All configuration but the signing secrets, read from the environment variables named in {@code
@@ -39,6 +48,27 @@ public interface WebhookConfig {
         String policies();
 
         String assignments();
+
+        /** The store's form of these names. */
+        default Schema.TableNames names() {
+            return new Schema.TableNames(events(), policies(), assignments());
+        }
+    }
+
+    /**
+     * The configuration as the function reads it, outside Quarkus (the operator's commands, tests, benchmarks):
+     * application.properties under {@code environment}, expressions expanded, with this mapping. Every default is
+     * application.properties' own.
+     */
+    static SmallRyeConfig load(Map<String, String> environment) {
+        URL properties = WebhookConfig.class.getClassLoader().getResource("application.properties");
+        try {
+            return new SmallRyeConfigBuilder().addDefaultInterceptors()
+                    .withSources(new PropertiesConfigSource(properties, 250), new EnvConfigSource(environment, 300))
+                    .withMapping(WebhookConfig.class).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
