@@ -397,7 +397,7 @@ public final class Reprocessor {
             return;
         }
         for (StateUpdate.Kind kind : StateUpdate.Kind.values()) {
-            String table = store.table(kind);
+            String table = store.tables().of(kind);
             store.lastEvents(kind, (id, eventId) -> {
                 Set<Target> given = eventId == null ? null : run.produced.get(eventId);
                 Target target = new Target(kind, id);
@@ -423,7 +423,7 @@ public final class Reprocessor {
 
         @Override
         public String toString() {
-            return ReprocessStore.keyName(kind) + " " + id;
+            return Schema.keyName(kind) + " " + id;
         }
     }
 

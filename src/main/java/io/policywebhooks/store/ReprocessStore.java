@@ -112,14 +112,9 @@ public final class ReprocessStore {
         this.pageSize = pageSize;
     }
 
-    /** The table holding states of {@code kind}. */
-    public String table(StateUpdate.Kind kind) {
-        return kind == StateUpdate.Kind.POLICY ? tables.policies() : tables.assignments();
-    }
-
-    /** The key attribute of the table holding states of {@code kind}. */
-    public static String keyName(StateUpdate.Kind kind) {
-        return kind == StateUpdate.Kind.POLICY ? POLICY_ID : ASSIGNMENT_ID;
+    /** The tables it reads and writes. */
+    public Schema.TableNames tables() {
+        return tables;
     }
 
     // ------------------------------------------------------------------------------------------------ events
@@ -282,7 +277,7 @@ public final class ReprocessStore {
      * ({@link WebhookStore#applyState(StateUpdate, Instant, Map)}).
      */
     public Reapplied reapply(String eventId, StateUpdate state, Instant now) {
-        Map<String, AttributeValue> stored = dynamo.getItem(b -> b.tableName(table(state.kind()))
+        Map<String, AttributeValue> stored = dynamo.getItem(b -> b.tableName(tables.of(state.kind()))
                 .key(Map.of(keyName(state.kind()), AttributeValue.fromS(state.id()))).consistentRead(true)).item();
         if (stored != null && stored.isEmpty()) {
             stored = null;
@@ -313,7 +308,7 @@ public final class ReprocessStore {
      */
     public void lastEvents(StateUpdate.Kind kind, BiConsumer<String, String> each) {
         String keyName = keyName(kind);
-        ScanRequest request = ScanRequest.builder().tableName(table(kind)).limit(pageSize)
+        ScanRequest request = ScanRequest.builder().tableName(tables.of(kind)).limit(pageSize)
                 .projectionExpression("#key, #last")
                 .expressionAttributeNames(Map.of("#key", keyName, "#last", LAST_EVENT_ID)).build();
         for (Map<String, AttributeValue> item : dynamo.scanPaginator(request).items()) {
@@ -329,7 +324,8 @@ public final class ReprocessStore {
      */
     public boolean removeIfNames(StateUpdate.Kind kind, String id, String eventId) {
         try {
-            dynamo.deleteItem(b -> b.tableName(table(kind)).key(Map.of(keyName(kind), AttributeValue.fromS(id)))
+            dynamo.deleteItem(b -> b.tableName(tables.of(kind))
+                    .key(Map.of(keyName(kind), AttributeValue.fromS(id)))
                     .conditionExpression("#last = :event")
                     .expressionAttributeNames(Map.of("#last", LAST_EVENT_ID))
                     .expressionAttributeValues(Map.of(":event", AttributeValue.fromS(eventId))));

@@ -102,6 +102,15 @@ public final class Schema {
 
     /** Table names, from EVENTS_TABLE, POLICIES_TABLE and ASSIGNMENTS_TABLE. */
     public record TableNames(String events, String policies, String assignments) {
+        /** The table holding states of {@code kind}. */
+        public String of(StateUpdate.Kind kind) {
+            return kind == StateUpdate.Kind.POLICY ? policies : assignments;
+        }
+    }
+
+    /** The key attribute of the table holding states of {@code kind}. */
+    public static String keyName(StateUpdate.Kind kind) {
+        return kind == StateUpdate.Kind.POLICY ? POLICY_ID : ASSIGNMENT_ID;
     }
 
     private static final GlobalSecondaryIndex[] EVENTS_INDEXES = {

@@ -319,7 +319,7 @@ public final class WebhookStore {
             Map<String, AttributeValue> stored) {
         boolean policy = update.kind() == StateUpdate.Kind.POLICY;
         String kind = policy ? "policy" : "assignment";
-        String keyName = policy ? POLICY_ID : ASSIGNMENT_ID;
+        String keyName = keyName(update.kind());
         Map<String, Integer> keyLimits = policy ? POLICY_KEY_LIMITS : ASSIGNMENT_KEY_LIMITS;
         List<String> leftOut = new ArrayList<>();
         if (!DynamoLimits.keyFits(update.id(), keyLimits.get(keyName))) {
@@ -346,7 +346,7 @@ public final class WebhookStore {
             return new StateWrite(Applied.CURRENT, leftOut);
         }
 
-        String table = policy ? tables.policies() : tables.assignments();
+        String table = tables.of(update.kind());
         try {
             return update(table, keyName, update, set, attempt, leftOut, repair);
         } catch (DynamoDbException e) {
