@@ -11,11 +11,29 @@ import java.util.TreeSet;
  * {@code META-INF/services/io.policywebhooks.provider.WebhookProvider} of its source tree).
  */
 public final class Providers {
+    /** Read once: a provider holds no state, so every caller shares the same ones (two racing first reads agree). */
+    private static volatile List<WebhookProvider> loaded;
+
     private Providers() {
     }
 
     /** @throws IllegalStateException when two share a name */
     public static List<WebhookProvider> all() {
+        List<WebhookProvider> all = loaded;
+        if (all == null) {
+            all = load();
+            loaded = all;
+        }
+        return all;
+    }
+
+    /** The provider of that name. @throws IllegalArgumentException when there is none */
+    public static WebhookProvider named(String name) {
+        return all().stream().filter(p -> p.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no provider named " + name));
+    }
+
+    private static List<WebhookProvider> load() {
         List<WebhookProvider> all = ServiceLoader.load(WebhookProvider.class, Providers.class.getClassLoader())
                 .stream().map(ServiceLoader.Provider::get)
                 .sorted(Comparator.comparing(WebhookProvider::name)).toList();
@@ -26,11 +44,5 @@ public final class Providers {
             }
         }
         return all;
-    }
-
-    /** The provider of that name. @throws IllegalArgumentException when there is none */
-    public static WebhookProvider named(String name) {
-        return all().stream().filter(p -> p.name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no provider named " + name));
     }
 }
